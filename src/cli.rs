@@ -1,0 +1,420 @@
+//! The `reti` command line: argument parsing and the commands, with exit codes
+//! 0 (ok), 1 (data, query or output error) and 2 (usage error).
+
+use crate::dataset::{BuildError, Dataset, QueryError};
+use crate::export::{self, Format};
+use crate::rdf::Base;
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use oxigraph::model::{NamedNode, Term};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{QueryResults, QuerySolution};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// reti publishes which cities belong to which networks — in which role and field, since when,
+/// according to which source — as Linked Open Data.
+#[derive(Debug, Parser)]
+#[command(name = "reti", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct DataArgs {
+    /// Directory of source files (TOML and CSV).
+    #[arg(long, default_value = "data", value_name = "DIR")]
+    data: PathBuf,
+    /// Base IRI resources are minted under: {base}id/{kind}/{slug}.
+    #[arg(long, default_value = Base::DEFAULT, value_name = "IRI")]
+    base: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate the source files and print a summary, or every problem found.
+    ///
+    /// Exit status 0 when the data is valid, 1 when it is not (each problem is printed as
+    /// file:line:column: message, with a hint).
+    ///
+    /// Example: reti check --data data
+    Check {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Serialise the dataset (all graphs, or one) in an RDF format.
+    ///
+    /// Graph formats (ttl, nt, rdf, jsonld) get the union of the named graphs; trig and nq keep
+    /// one graph per source. Output is byte-identical across runs on the same data. With -o,
+    /// the file is replaced only once complete. With --all -o DIR, every format is written as
+    /// DIR/reti.{ext} with DIR/SHA256SUMS.
+    ///
+    /// Examples:
+    ///   reti export --format ttl -o reti.ttl
+    ///   reti export --format nq --graph http://localhost:7878/graph/turin-networks-page
+    ///   reti export --all -o dumps/
+    Export {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value = "ttl")]
+        format: Format,
+        /// Export only this named graph (one per source; see `reti check`).
+        #[arg(long, value_name = "IRI")]
+        graph: Option<String>,
+        /// Write to this file (or, with --all, this directory) instead of standard output.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Write every format plus SHA256SUMS into the directory given by -o.
+        #[arg(long, requires = "output", conflicts_with_all = ["format", "graph"])]
+        all: bool,
+    },
+    /// Run a SPARQL query over the union of all graphs (GRAPH ?g reaches each source's graph).
+    ///
+    /// SELECT and ASK results print as a table on a terminal and as CSV otherwise, unless
+    /// --format says; CONSTRUCT and DESCRIBE results print as Turtle unless --format says.
+    ///
+    /// Examples:
+    ///   reti query queries/networks-of-a-city.rq
+    ///   reti query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+    Query {
+        #[command(flatten)]
+        data: DataArgs,
+        /// File holding the query (- for standard input).
+        #[arg(required_unless_present = "expression", conflicts_with = "expression")]
+        file: Option<PathBuf>,
+        /// The query itself.
+        #[arg(long, short = 'e', value_name = "QUERY")]
+        expression: Option<String>,
+        /// Output format.
+        #[arg(long, short, value_enum)]
+        format: Option<QueryFormat>,
+    },
+}
+
+/// Output formats of `reti query`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum QueryFormat {
+    /// Aligned columns (SELECT, ASK).
+    Table,
+    /// SPARQL 1.1 Query Results JSON (SELECT, ASK).
+    Json,
+    /// SPARQL 1.1 Query Results CSV (SELECT, ASK).
+    Csv,
+    /// SPARQL 1.1 Query Results TSV (SELECT, ASK).
+    Tsv,
+    /// SPARQL Query Results XML (SELECT, ASK).
+    Xml,
+    /// Turtle (CONSTRUCT, DESCRIBE).
+    Ttl,
+    /// N-Triples (CONSTRUCT, DESCRIBE).
+    Nt,
+    /// JSON-LD, compacted (CONSTRUCT, DESCRIBE).
+    Jsonld,
+    /// RDF/XML (CONSTRUCT, DESCRIBE).
+    Rdf,
+}
+
+/// A failure with its exit code.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure {
+            code: 1,
+            error: e.into(),
+        }
+    }
+}
+
+fn usage(message: String) -> Failure {
+    Failure {
+        code: 2,
+        error: anyhow::anyhow!(message),
+    }
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure { code, error }) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {error:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn build(data: &DataArgs) -> Result<Dataset, Failure> {
+    let base = Base::new(&data.base).map_err(|e| usage(e.to_string()))?;
+    Dataset::build(&data.data, base).map_err(|e| match e {
+        BuildError::Invalid(d) => Failure {
+            code: 1,
+            error: anyhow::anyhow!("{} is not valid:\n{d}", data.data.display()),
+        },
+        other => other.into(),
+    })
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Check { data } => {
+            let dataset = build(&data)?;
+            let mut out = std::io::stdout().lock();
+            print_summary(&mut out, &data, &dataset)?;
+            Ok(())
+        }
+        Command::Export {
+            data,
+            format,
+            graph,
+            output,
+            all,
+        } => {
+            let graph = graph
+                .map(|g| NamedNode::new(&g).map_err(|e| usage(format!("--graph `{g}`: {e}"))))
+                .transpose()?;
+            let dataset = build(&data)?;
+            match (all, output) {
+                (true, Some(dir)) => {
+                    let sums = export::export_all(&dataset, &dir)?;
+                    eprintln!(
+                        "wrote {} dumps and SHA256SUMS to {}",
+                        sums.len(),
+                        dir.display()
+                    );
+                }
+                (_, Some(path)) => export::export_file(&dataset, format, graph.as_ref(), &path)?,
+                (_, None) => {
+                    let mut bytes = Vec::new();
+                    export::write(&dataset, format, graph.as_ref(), &mut bytes)?;
+                    std::io::stdout().lock().write_all(&bytes)?;
+                }
+            }
+            Ok(())
+        }
+        Command::Query {
+            data,
+            file,
+            expression,
+            format,
+        } => {
+            let query = match (expression, file) {
+                (Some(q), _) => q,
+                (None, Some(path)) if path.as_os_str() == "-" => {
+                    std::io::read_to_string(std::io::stdin())
+                        .context("cannot read the query from standard input")?
+                }
+                (None, Some(path)) => std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read the query file {}", path.display()))?,
+                (None, None) => return Err(usage("give a query file or -e QUERY".into())),
+            };
+            let dataset = build(&data)?;
+            let results = dataset.query(&query).map_err(|e| match e {
+                QueryError::Syntax(e) => anyhow::anyhow!("the query is not valid SPARQL: {e}"),
+                QueryError::Evaluation(e) => anyhow::anyhow!("the query failed: {e}"),
+            })?;
+            let mut bytes = Vec::new();
+            print_results(&mut bytes, &dataset, results, format)?;
+            std::io::stdout().lock().write_all(&bytes)?;
+            Ok(())
+        }
+    }
+}
+
+fn print_summary(out: &mut impl Write, data: &DataArgs, dataset: &Dataset) -> std::io::Result<()> {
+    let s = dataset.summary();
+    writeln!(
+        out,
+        "ok: {} is valid ({} files read)",
+        data.data.display(),
+        s.files
+    )?;
+    for (label, n) in [
+        ("networks", s.networks),
+        ("units", s.units),
+        ("organisations", s.organizations),
+        ("places", s.places),
+        ("memberships", s.memberships),
+        ("stated figures", s.figures),
+        ("sources", s.sources),
+    ] {
+        writeln!(out, "  {label:<15} {n:>6}")?;
+    }
+    writeln!(out, "triples per graph:")?;
+    for (graph, n) in &s.graphs {
+        writeln!(out, "  {n:>6}  {graph}")?;
+    }
+    writeln!(
+        out,
+        "  {:>6}  quads in all, {} distinct triples in the union graph",
+        s.quads, s.triples
+    )
+}
+
+fn print_results(
+    out: &mut Vec<u8>,
+    dataset: &Dataset,
+    results: QueryResults<'static>,
+    format: Option<QueryFormat>,
+) -> Result<(), Failure> {
+    use QueryFormat as F;
+    let tabular = |f: QueryFormat| match f {
+        F::Json => Some(QueryResultsFormat::Json),
+        F::Csv => Some(QueryResultsFormat::Csv),
+        F::Tsv => Some(QueryResultsFormat::Tsv),
+        F::Xml => Some(QueryResultsFormat::Xml),
+        _ => None,
+    };
+    match results {
+        QueryResults::Boolean(value) => {
+            let format = format.unwrap_or(default_tabular_format());
+            if format == F::Table {
+                writeln!(out, "{value}")?;
+                return Ok(());
+            }
+            let Some(f) = tabular(format) else {
+                return Err(usage(format!("--format {format:?} is for CONSTRUCT and DESCRIBE results; an ASK query gives a boolean").to_lowercase()));
+            };
+            QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(out, value)?;
+        }
+        QueryResults::Solutions(solutions) => {
+            let format = format.unwrap_or(default_tabular_format());
+            let variables = solutions.variables().to_vec();
+            let rows: Vec<QuerySolution> = solutions.collect::<Result<_, _>>()?;
+            if format == F::Table {
+                let prefixes = dataset.base().prefixes();
+                write_table(
+                    out,
+                    &variables
+                        .iter()
+                        .map(|v| v.as_str().to_owned())
+                        .collect::<Vec<_>>(),
+                    &rows,
+                    &prefixes,
+                )?;
+                return Ok(());
+            }
+            let Some(f) = tabular(format) else {
+                return Err(usage(format!("--format {format:?} is for CONSTRUCT and DESCRIBE results; use table, json, csv, tsv or xml for a SELECT query").to_lowercase()));
+            };
+            let mut serializer = QueryResultsSerializer::from_format(f)
+                .serialize_solutions_to_writer(out, variables)?;
+            for row in &rows {
+                serializer.serialize(row)?;
+            }
+            serializer.finish()?;
+        }
+        QueryResults::Graph(triples) => {
+            let format = match format.unwrap_or(F::Ttl) {
+                F::Ttl => Format::Turtle,
+                F::Nt => Format::NTriples,
+                F::Jsonld => Format::JsonLd,
+                F::Rdf => Format::RdfXml,
+                other => {
+                    return Err(usage(format!("--format {other:?} is for SELECT and ASK results; use ttl, nt, jsonld or rdf for a CONSTRUCT or DESCRIBE query").to_lowercase()));
+                }
+            };
+            let mut triples: Vec<_> = triples.collect::<Result<_, _>>()?;
+            triples.sort_by_cached_key(|t| {
+                (
+                    t.subject.to_string(),
+                    t.predicate.to_string(),
+                    t.object.to_string(),
+                )
+            });
+            triples.dedup();
+            export::write_triples(&triples, format, &dataset.base().prefixes(), out)?;
+        }
+    }
+    Ok(())
+}
+
+fn default_tabular_format() -> QueryFormat {
+    if std::io::stdout().is_terminal() {
+        QueryFormat::Table
+    } else {
+        QueryFormat::Csv
+    }
+}
+
+/// A term as people read it: a prefixed name, a plain literal value.
+fn display_term(term: &Term, prefixes: &[(String, String)]) -> String {
+    match term {
+        Term::NamedNode(n) => crate::jsonld::compact_iri(n.as_str(), prefixes),
+        Term::BlankNode(b) => format!("_:{}", b.as_str()),
+        Term::Literal(l) => match l.language() {
+            Some(tag) => format!("{} @{tag}", l.value()),
+            None => l.value().to_owned(),
+        },
+        #[allow(unreachable_patterns)]
+        other => other.to_string(),
+    }
+}
+
+fn write_table(
+    out: &mut impl Write,
+    variables: &[String],
+    rows: &[QuerySolution],
+    prefixes: &[(String, String)],
+) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            variables
+                .iter()
+                .map(|v| {
+                    row.get(v.as_str())
+                        .map(|t| display_term(t, prefixes).replace(['\n', '\r', '\t'], " "))
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = variables
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            cells
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([v.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |out: &mut dyn Write, values: &[String]| -> std::io::Result<()> {
+        let padded: Vec<String> = values
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count())))
+            .collect();
+        writeln!(out, "{}", padded.join(" | ").trim_end())
+    };
+    line(out, variables)?;
+    writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-")
+    )?;
+    for row in &cells {
+        line(out, row)?;
+    }
+    writeln!(
+        out,
+        "({} row{})",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )
+}

@@ -1,0 +1,238 @@
+//! The built dataset: every source's graph plus the ontology, in an in-memory Oxigraph store.
+//!
+//! Building is all-or-nothing: the files are read, the model validated, the quads made, and only
+//! then is a fresh store bulk-loaded. Callers never see a half-built store.
+//!
+//! ```no_run
+//! use reti::{dataset::Dataset, rdf::Base};
+//! let dataset = Dataset::build("data".as_ref(), Base::new(Base::DEFAULT)?)?;
+//! println!("{} quads", dataset.summary().quads);
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::diagnostic::Diagnostics;
+use crate::model::{Model, ModelProblems, OrgKind};
+use crate::rdf::{self, Base};
+use crate::source::{self, SourceError};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Triple};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::{StorageError, Store};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Why a dataset could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The data directory could not be listed.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The files have problems; each is listed.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    /// The shipped ontology does not parse: a defect of reti itself.
+    #[error("the ontology shipped with reti does not parse: {0}")]
+    Ontology(String),
+    /// The store refused the data.
+    #[error("store error: {0}")]
+    Store(#[from] StorageError),
+}
+
+/// Why a query could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The query is not valid SPARQL.
+    #[error("{0}")]
+    Syntax(#[from] oxigraph::sparql::SparqlSyntaxError),
+    /// Evaluation failed (or was cancelled).
+    #[error("{0}")]
+    Evaluation(#[from] oxigraph::sparql::QueryEvaluationError),
+}
+
+/// Counts shown by `reti check`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Source files read.
+    pub files: usize,
+    /// Networks.
+    pub networks: usize,
+    /// Units of networks.
+    pub units: usize,
+    /// Other organisations.
+    pub organizations: usize,
+    /// Places.
+    pub places: usize,
+    /// Memberships.
+    pub memberships: usize,
+    /// Stated figures.
+    pub figures: usize,
+    /// Sources.
+    pub sources: usize,
+    /// Quads per named graph, by graph IRI.
+    pub graphs: BTreeMap<String, usize>,
+    /// All quads.
+    pub quads: usize,
+    /// Distinct triples of the union graph.
+    pub triples: usize,
+}
+
+/// The dataset, built and loaded.
+pub struct Dataset {
+    store: Store,
+    base: Base,
+    summary: Summary,
+}
+
+impl Dataset {
+    /// Reads `data_dir`, validates it and loads it with the ontology into a fresh store.
+    pub fn build(data_dir: &Path, base: Base) -> Result<Self, BuildError> {
+        let loaded = source::load_dir(data_dir)?;
+        let model = match Model::build(&loaded.records) {
+            Ok(model) if loaded.diagnostics.is_empty() => model,
+            Ok(_) => return Err(BuildError::Invalid(loaded.diagnostics)),
+            Err(ModelProblems {
+                problems,
+                unresolved,
+            }) => {
+                let mut all = loaded.diagnostics;
+                let parse_failed = !all.is_empty();
+                all.0.extend(problems.0);
+                // A reference to a name defined in an unreadable file is not a problem of its own.
+                if !parse_failed {
+                    all.0.extend(unresolved.0);
+                }
+                all.sort();
+                return Err(BuildError::Invalid(all));
+            }
+        };
+        let mut dataset = Self::from_model(&model, base)?;
+        dataset.summary.files = loaded.files;
+        Ok(dataset)
+    }
+
+    /// Loads a validated model and the ontology into a fresh store.
+    pub fn from_model(model: &Model, base: Base) -> Result<Self, BuildError> {
+        let mut quads = rdf::model_to_quads(model, &base);
+        let ontology_graph = base.graph(rdf::ONTOLOGY_GRAPH);
+        for quad in RdfParser::from_format(RdfFormat::Turtle)
+            .without_named_graphs()
+            .with_default_graph(ontology_graph)
+            .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
+        {
+            quads.push(quad.map_err(|e| BuildError::Ontology(e.to_string()))?);
+        }
+        let store = Store::new()?;
+        let mut loader = store.bulk_loader();
+        loader.load_quads(quads)?;
+        loader.commit()?;
+        let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
+        let mut summary = Summary {
+            files: 0,
+            networks: count(OrgKind::Network),
+            units: count(OrgKind::Unit),
+            organizations: count(OrgKind::Organization),
+            places: model.places.len(),
+            memberships: model.memberships.len(),
+            figures: model.figures.len(),
+            sources: model.sources.len(),
+            ..Summary::default()
+        };
+        for quad in store.iter() {
+            let quad = quad?;
+            summary.quads += 1;
+            let graph = match &quad.graph_name {
+                GraphName::NamedNode(n) => n.as_str().to_owned(),
+                other => other.to_string(),
+            };
+            *summary.graphs.entry(graph).or_default() += 1;
+        }
+        let mut dataset = Self {
+            store,
+            base,
+            summary,
+        };
+        dataset.summary.triples = dataset.union_triples(None)?.len();
+        Ok(dataset)
+    }
+
+    /// The counts of this build.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// The base IRIs were minted from.
+    pub fn base(&self) -> &Base {
+        &self.base
+    }
+
+    /// The store, for read operations not covered here.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The named graphs, sorted.
+    pub fn graphs(&self) -> Result<Vec<NamedNode>, StorageError> {
+        let mut graphs = Vec::new();
+        for g in self.store.named_graphs() {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = g? {
+                graphs.push(n);
+            }
+        }
+        graphs.sort();
+        Ok(graphs)
+    }
+
+    /// Evaluates a SPARQL query. Without `FROM`/`FROM NAMED`, the default graph is the union of
+    /// all named graphs, so queries need no `GRAPH` clause unless they ask about sources.
+    pub fn query(&self, sparql: &str) -> Result<QueryResults<'static>, QueryError> {
+        let mut query = SparqlEvaluator::new().parse_query(sparql)?;
+        if query.dataset().is_default_dataset() {
+            query.dataset_mut().set_default_graph_as_union();
+        }
+        Ok(query.on_store(&self.store).execute()?)
+    }
+
+    /// All quads (or those of one graph), sorted, for deterministic dumps.
+    pub fn sorted_quads(&self, graph: Option<&NamedNode>) -> Result<Vec<Quad>, StorageError> {
+        let graph: Option<GraphNameRef<'_>> = graph.map(|g| g.as_ref().into());
+        let mut quads = self
+            .store
+            .quads_for_pattern(None, None, None, graph)
+            .collect::<Result<Vec<_>, _>>()?;
+        quads.sort_by_cached_key(sort_key);
+        Ok(quads)
+    }
+
+    /// The distinct triples of the union of all graphs (or of one graph), sorted.
+    pub fn union_triples(&self, graph: Option<&NamedNode>) -> Result<Vec<Triple>, StorageError> {
+        let mut triples: Vec<Triple> = self
+            .sorted_quads(graph)?
+            .into_iter()
+            .map(Triple::from)
+            .collect();
+        triples.sort_by_cached_key(|t| {
+            sort_key(&Quad::new(
+                t.subject.clone(),
+                t.predicate.clone(),
+                t.object.clone(),
+                GraphName::DefaultGraph,
+            ))
+        });
+        triples.dedup();
+        Ok(triples)
+    }
+}
+
+/// Order of dumps: by graph, subject, predicate, object, each by its N-Triples form, except
+/// that `rdf:type` comes first among a subject's predicates (as people expect in Turtle).
+fn sort_key(q: &Quad) -> (String, String, (bool, String), String) {
+    (
+        q.graph_name.to_string(),
+        q.subject.to_string(),
+        (
+            q.predicate != oxigraph::model::vocab::rdf::TYPE,
+            q.predicate.to_string(),
+        ),
+        q.object.to_string(),
+    )
+}

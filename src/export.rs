@@ -1,0 +1,293 @@
+//! Serialising the dataset: deterministic, prefixed, and never leaving a partial file behind.
+//!
+//! Every format is written from sorted quads, so two exports of the same data are
+//! byte-identical and a diff of two dumps shows what changed in the data. Graph formats
+//! (Turtle, N-Triples, RDF/XML, JSON-LD) get the union of the named graphs; TriG and N-Quads
+//! keep one graph per source.
+
+use crate::dataset::Dataset;
+use crate::jsonld;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{NamedNode, Quad, Triple};
+use oxigraph::store::StorageError;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A dump format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// Turtle (union graph).
+    #[value(name = "ttl", alias = "turtle")]
+    Turtle,
+    /// TriG (one graph per source).
+    #[value(name = "trig")]
+    TriG,
+    /// N-Triples (union graph).
+    #[value(name = "nt", alias = "ntriples")]
+    NTriples,
+    /// N-Quads (one graph per source).
+    #[value(name = "nq", alias = "nquads")]
+    NQuads,
+    /// JSON-LD, compacted (union graph).
+    #[value(name = "jsonld", alias = "json-ld")]
+    JsonLd,
+    /// RDF/XML (union graph).
+    #[value(name = "rdf", alias = "rdfxml")]
+    RdfXml,
+}
+
+impl Format {
+    /// Every format, in the order dumps are listed.
+    pub const ALL: [Format; 6] = [
+        Format::Turtle,
+        Format::TriG,
+        Format::NTriples,
+        Format::NQuads,
+        Format::JsonLd,
+        Format::RdfXml,
+    ];
+
+    /// File extension, also the `--format` name.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Turtle => "ttl",
+            Format::TriG => "trig",
+            Format::NTriples => "nt",
+            Format::NQuads => "nq",
+            Format::JsonLd => "jsonld",
+            Format::RdfXml => "rdf",
+        }
+    }
+
+    /// IANA media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::JsonLd => "application/ld+json",
+            other => other.rdf_format().media_type(),
+        }
+    }
+
+    /// Whether the format keeps named graphs.
+    pub fn keeps_graphs(self) -> bool {
+        matches!(self, Format::TriG | Format::NQuads)
+    }
+
+    fn rdf_format(self) -> RdfFormat {
+        match self {
+            Format::Turtle => RdfFormat::Turtle,
+            Format::TriG => RdfFormat::TriG,
+            Format::NTriples => RdfFormat::NTriples,
+            Format::NQuads => RdfFormat::NQuads,
+            Format::JsonLd => RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+            Format::RdfXml => RdfFormat::RdfXml,
+        }
+    }
+
+    /// The format of Oxigraph's parsers that reads this format back.
+    pub fn parser_format(self) -> RdfFormat {
+        self.rdf_format()
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// Why an export failed. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The store could not be read.
+    #[error("store error: {0}")]
+    Store(#[from] StorageError),
+    /// The output could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Writing to standard output failed.
+    #[error("cannot write the output: {0}")]
+    Io(#[from] io::Error),
+    /// `--graph` names no graph of the dataset.
+    #[error("the dataset has no graph <{graph}>; its graphs are:\n{known}")]
+    UnknownGraph {
+        /// The graph asked for.
+        graph: String,
+        /// The graphs there are, one per line.
+        known: String,
+    },
+}
+
+/// Writes the dataset (or one of its graphs) in `format` to `out`.
+pub fn write(
+    dataset: &Dataset,
+    format: Format,
+    graph: Option<&NamedNode>,
+    out: impl Write,
+) -> Result<(), ExportError> {
+    if let Some(g) = graph {
+        let graphs = dataset.graphs()?;
+        if !graphs.contains(g) {
+            return Err(ExportError::UnknownGraph {
+                graph: g.as_str().to_owned(),
+                known: graphs
+                    .iter()
+                    .map(|g| format!("  {}", g.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            });
+        }
+    }
+    let prefixes = dataset.base().prefixes();
+    if format.keeps_graphs() {
+        write_quads(&dataset.sorted_quads(graph)?, format, &prefixes, out)?;
+    } else {
+        write_triples(&dataset.union_triples(graph)?, format, &prefixes, out)?;
+    }
+    Ok(())
+}
+
+/// Writes quads in a dataset format (TriG, N-Quads).
+pub fn write_quads(
+    quads: &[Quad],
+    format: Format,
+    prefixes: &[(String, String)],
+    out: impl Write,
+) -> io::Result<()> {
+    let mut serializer = serializer(format, prefixes).for_writer(out);
+    for q in quads {
+        serializer.serialize_quad(q)?;
+    }
+    serializer.finish()?.flush()
+}
+
+/// Writes triples in a graph format (Turtle, N-Triples, RDF/XML, JSON-LD).
+pub fn write_triples(
+    triples: &[Triple],
+    format: Format,
+    prefixes: &[(String, String)],
+    mut out: impl Write,
+) -> io::Result<()> {
+    if format == Format::JsonLd {
+        let doc = jsonld::compact(triples, prefixes);
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        out.write_all(b"\n")?;
+        return out.flush();
+    }
+    let mut serializer = serializer(format, prefixes).for_writer(out);
+    for t in triples {
+        serializer.serialize_triple(t)?;
+    }
+    serializer.finish()?.flush()
+}
+
+fn serializer(format: Format, prefixes: &[(String, String)]) -> RdfSerializer {
+    let mut serializer = RdfSerializer::from_format(format.rdf_format());
+    if !matches!(format, Format::NTriples | Format::NQuads) {
+        for (p, iri) in prefixes {
+            // every prefix is a valid IRI (checked by the base and by reti's constants)
+            if let Ok(s) = serializer.clone().with_prefix(p, iri) {
+                serializer = s;
+            }
+        }
+    }
+    serializer
+}
+
+/// Writes `path` atomically: the content goes to a temporary file beside it, which replaces
+/// `path` only once complete. A failure leaves `path` as it was.
+pub fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    let err = |source| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".reti-")
+        .tempfile_in(&dir)
+        .map_err(err)?;
+    {
+        let mut w = io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut w)?;
+        w.flush().map_err(err)?;
+    }
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+/// Exports one format to a file, atomically.
+pub fn export_file(
+    dataset: &Dataset,
+    format: Format,
+    graph: Option<&NamedNode>,
+    path: &Path,
+) -> Result<(), ExportError> {
+    write_atomically(path, |w| write(dataset, format, graph, w))
+}
+
+/// Name of each dump file: `reti.{ext}`.
+pub fn dump_file_name(format: Format) -> String {
+    format!("reti.{}", format.extension())
+}
+
+/// Writes every format as `reti.{ext}` into `dir`, then `SHA256SUMS` (in `sha256sum -c`
+/// format). Every file is complete before any is moved into `dir`; returns the checksums.
+pub fn export_all(dataset: &Dataset, dir: &Path) -> Result<Vec<(String, String)>, ExportError> {
+    let err = |source| ExportError::Write {
+        path: dir.to_owned(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".reti-export-")
+        .tempdir_in(dir)
+        .map_err(err)?;
+    let mut sums = Vec::new();
+    for format in Format::ALL {
+        let name = dump_file_name(format);
+        let mut bytes = Vec::new();
+        write(dataset, format, None, &mut bytes)?;
+        let digest = Sha256::digest(&bytes);
+        sums.push((name.clone(), hex(&digest)));
+        let path = staging.path().join(&name);
+        std::fs::write(&path, &bytes).map_err(|source| ExportError::Write { path, source })?;
+    }
+    let listing: String = sums
+        .iter()
+        .map(|(name, sum)| format!("{sum}  {name}\n"))
+        .collect();
+    let path = staging.path().join("SHA256SUMS");
+    std::fs::write(&path, listing).map_err(|source| ExportError::Write { path, source })?;
+    let mut names: Vec<String> = sums.iter().map(|(n, _)| n.clone()).collect();
+    names.push("SHA256SUMS".into());
+    for name in names {
+        let target = dir.join(&name);
+        std::fs::rename(staging.path().join(&name), &target).map_err(|source| {
+            ExportError::Write {
+                path: target.clone(),
+                source,
+            }
+        })?;
+    }
+    Ok(sums)
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

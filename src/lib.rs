@@ -1,0 +1,25 @@
+//! reti publishes city networks — who belongs to which network, in which role and field, since
+//! when, and according to which source — as Linked Open Data.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! data/*.toml|csv ─► source ─► model ─► rdf ─► dataset (Oxigraph store) ─► export
+//! ontology/*.ttl ─────────────────────────────┘
+//! ```
+//!
+//! - [`source`] reads the maintainers' files, keeping positions for error messages;
+//! - [`model`] merges and validates them (knows nothing of files or RDF);
+//! - [`rdf`] turns the model into quads, one named graph per source, under [`vocab`];
+//! - [`dataset`] bulk-loads the quads with the ontology into an in-memory store;
+//! - [`export`] and [`jsonld`] serialise it deterministically; [`cli`] is the command line.
+
+pub mod cli;
+pub mod dataset;
+pub mod diagnostic;
+pub mod export;
+pub mod jsonld;
+pub mod model;
+pub mod rdf;
+pub mod source;
+pub mod vocab;

@@ -1,0 +1,438 @@
+//! The model as RDF: IRI minting and one named graph per source.
+//!
+//! Resource IRIs are `{base}id/{kind}/{slug}`; the graph of a source is `{base}graph/{slug}`.
+//! The ontology's own IRIs (`reti:`) never depend on the base, so the same data deployed at two
+//! addresses shares one vocabulary.
+//!
+//! ```
+//! use reti::rdf::Base;
+//! let base = Base::new("https://reti.example.org/")?;
+//! assert_eq!(base.mint("place", "turin").as_str(), "https://reti.example.org/id/place/turin");
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! ```
+
+use crate::model::{Claim, Labels, Model, OrgKind, PartialDate, PlaceKind, Scheme, Subject};
+use crate::vocab::{authority, dcat, dcterms, org, owl, prov, reti, schema, skos, time};
+use oxrdf::vocab::{rdf, rdfs, xsd};
+use oxrdf::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+
+/// The ontology, in Turtle, as shipped in `ontology/reti.ttl`.
+pub const ONTOLOGY_TTL: &str = include_str!("../ontology/reti.ttl");
+/// The SHACL shapes for the data, as shipped in `ontology/shapes.ttl`.
+pub const SHAPES_TTL: &str = include_str!("../ontology/shapes.ttl");
+/// Slug of the graph that holds the ontology; no source may take it.
+pub const ONTOLOGY_GRAPH: &str = "ontology";
+
+/// The kinds of resource reti mints IRIs for, as they appear in `{base}id/{kind}/{slug}`.
+pub const KINDS: &[&str] = &[
+    "network",
+    "unit",
+    "organization",
+    "place",
+    "membership",
+    "site",
+    "field",
+    "role",
+    "measure",
+    "figure",
+    "source",
+    "scheme",
+];
+
+/// The deployment base under which resource and graph IRIs are minted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base(String);
+
+/// Why a base IRI was refused.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid base IRI `{iri}`: {reason}")]
+pub struct BaseError {
+    iri: String,
+    reason: String,
+}
+
+impl Base {
+    /// The default: where `reti serve` listens.
+    pub const DEFAULT: &'static str = "http://localhost:7878/";
+
+    /// Checks that `iri` is an absolute http(s) IRI ending in `/`, with no query or fragment.
+    pub fn new(iri: &str) -> Result<Self, BaseError> {
+        let err = |reason: &str| BaseError {
+            iri: iri.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let parsed = oxrdf::NamedNode::new(iri).map_err(|e| err(&e.to_string()))?;
+        let s = parsed.as_str();
+        if !(s.starts_with("http://") || s.starts_with("https://")) {
+            return Err(err("it must start with http:// or https://"));
+        }
+        if s.contains('?') || s.contains('#') {
+            return Err(err("it must not contain a query (?) or fragment (#)"));
+        }
+        if !s.ends_with('/') {
+            return Err(err("it must end with /"));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// The base as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `{base}id/{kind}/{slug}`. `slug` must be a valid slug ([`crate::model::is_valid_slug`]).
+    pub fn mint(&self, kind: &str, slug: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}id/{kind}/{slug}", self.0))
+    }
+
+    /// `{base}graph/{slug}`: the named graph of a source (or of the ontology).
+    pub fn graph(&self, slug: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}graph/{slug}", self.0))
+    }
+
+    /// Every prefix used in serialisations: the vocabularies', then one per resource kind.
+    pub fn prefixes(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = crate::vocab::VOCABULARY_PREFIXES
+            .iter()
+            .map(|(p, i)| ((*p).to_owned(), (*i).to_owned()))
+            .collect();
+        for kind in KINDS {
+            out.push(((*kind).to_owned(), format!("{}id/{kind}/", self.0)));
+        }
+        out.push(("graph".to_owned(), format!("{}graph/", self.0)));
+        out
+    }
+}
+
+fn lang(value: &str, tag: &str) -> Term {
+    Literal::new_language_tagged_literal_unchecked(value, tag).into()
+}
+
+fn typed(value: impl Into<String>, datatype: NamedNodeRef<'_>) -> Term {
+    Literal::new_typed_literal(value, datatype).into()
+}
+
+fn date_literal(d: PartialDate) -> Term {
+    let datatype = match d {
+        PartialDate::Year(_) => xsd::G_YEAR,
+        PartialDate::YearMonth(..) => xsd::G_YEAR_MONTH,
+        PartialDate::Date(..) => xsd::DATE,
+    };
+    typed(d.to_string(), datatype)
+}
+
+/// Collects quads into the graph of one source at a time.
+struct Emitter {
+    quads: Vec<Quad>,
+    graph: GraphName,
+}
+
+impl Emitter {
+    fn add(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<Term>) {
+        self.quads.push(Quad::new(
+            NamedOrBlankNode::NamedNode(s.clone()),
+            p,
+            o.into(),
+            self.graph.clone(),
+        ));
+    }
+
+    fn labels(&mut self, s: &NamedNode, labels: &Labels) {
+        for (tag, name) in &labels.names {
+            self.add(s, rdfs::LABEL, lang(name, tag));
+            self.add(s, skos::PREF_LABEL, lang(name, tag));
+        }
+        for (tag, names) in &labels.alt {
+            for name in names {
+                self.add(s, skos::ALT_LABEL, lang(name, tag));
+            }
+        }
+        for (tag, names) in &labels.hidden {
+            for name in names {
+                self.add(s, skos::HIDDEN_LABEL, lang(name, tag));
+            }
+        }
+    }
+
+    fn descriptions(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, labels: &Labels) {
+        for (tag, text) in &labels.description {
+            self.add(s, p, lang(text, tag));
+        }
+    }
+}
+
+/// The name of a thing in `tag`, else in English, else any.
+fn name_in<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels, tag: &str) -> String {
+    claims
+        .iter()
+        .find_map(|c| labels(&c.facts).names.get(tag).cloned())
+        .unwrap_or_else(|| Model::english_name(claims, labels))
+}
+
+/// Turns the model into quads, one named graph per source, in a deterministic order.
+pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
+    let mut e = Emitter {
+        quads: Vec::new(),
+        graph: GraphName::DefaultGraph,
+    };
+    let graphs: Vec<GraphName> = model
+        .sources
+        .iter()
+        .map(|s| base.graph(&s.slug).into())
+        .collect();
+
+    for (i, s) in model.sources.iter().enumerate() {
+        e.graph = graphs[i].clone();
+        let iri = base.mint("source", &s.slug);
+        e.add(&iri, rdf::TYPE, prov::ENTITY);
+        e.add(&iri, dcterms::TITLE, lang(&s.title, "en"));
+        if let Some(d) = &s.description {
+            e.add(&iri, dcterms::DESCRIPTION, lang(d, "en"));
+        }
+        if let Some(c) = &s.citation {
+            e.add(
+                &iri,
+                dcterms::BIBLIOGRAPHIC_CITATION,
+                typed(c.clone(), xsd::STRING),
+            );
+        }
+        for url in &s.urls {
+            e.add(&iri, rdfs::SEE_ALSO, NamedNode::new_unchecked(url.clone()));
+        }
+        if s.covers_from.is_some() || s.covers_until.is_some() {
+            let period = NamedNode::new_unchecked(format!("{}#period", iri.as_str()));
+            e.add(&iri, dcterms::TEMPORAL, period.clone());
+            e.add(&period, rdf::TYPE, dcterms::PERIOD_OF_TIME);
+            if let Some(d) = s.covers_from {
+                e.add(&period, dcat::START_DATE, date_literal(d));
+            }
+            if let Some(d) = s.covers_until {
+                e.add(&period, dcat::END_DATE, date_literal(d));
+            }
+        }
+        let graph = base.graph(&s.slug);
+        e.add(&graph, prov::WAS_DERIVED_FROM, iri);
+    }
+
+    for c in &model.concepts {
+        let iri = base.mint(c.scheme.concept_kind(), &c.slug);
+        let scheme = base.mint("scheme", c.scheme.slug());
+        let (en, it) = c.scheme.names();
+        for claim in &c.claims {
+            e.graph = graphs[claim.source].clone();
+            e.add(&iri, rdf::TYPE, skos::CONCEPT);
+            e.add(&iri, skos::IN_SCHEME, scheme.clone());
+            e.add(&scheme, rdf::TYPE, skos::CONCEPT_SCHEME);
+            e.add(&scheme, skos::HAS_TOP_CONCEPT, iri.clone());
+            e.add(&scheme, rdfs::LABEL, lang(en, "en"));
+            e.add(&scheme, rdfs::LABEL, lang(it, "it"));
+            e.add(&scheme, skos::PREF_LABEL, lang(en, "en"));
+            e.add(&scheme, skos::PREF_LABEL, lang(it, "it"));
+            e.labels(&iri, &claim.facts);
+            e.descriptions(&iri, skos::DEFINITION, &claim.facts);
+        }
+    }
+
+    let place_iri = |p: usize| base.mint("place", &model.places[p].slug);
+    let org_iri = |o: usize| {
+        let o = &model.orgs[o];
+        base.mint(o.kind.as_str(), &o.slug)
+    };
+
+    for (id, o) in model.orgs.iter().enumerate() {
+        let iri = org_iri(id);
+        for claim in &o.claims {
+            e.graph = graphs[claim.source].clone();
+            let f = &claim.facts;
+            match o.kind {
+                OrgKind::Network => e.add(&iri, rdf::TYPE, reti::NETWORK),
+                OrgKind::Unit => e.add(&iri, rdf::TYPE, org::ORGANIZATIONAL_UNIT),
+                OrgKind::Organization => {}
+            }
+            e.add(&iri, rdf::TYPE, org::ORGANIZATION);
+            if f.nonprofit {
+                e.add(&iri, rdf::TYPE, reti::NONPROFIT_ORGANIZATION);
+            }
+            e.labels(&iri, &f.labels);
+            e.descriptions(&iri, dcterms::DESCRIPTION, &f.labels);
+            if let Some(d) = f.founded {
+                e.add(&iri, schema::FOUNDING_DATE, date_literal(d));
+            }
+            if let Some(p) = f.founded_in {
+                e.add(&iri, schema::FOUNDING_LOCATION, place_iri(p));
+            }
+            if let Some(p) = f.part_of {
+                e.add(&iri, org::SUB_ORGANIZATION_OF, org_iri(p));
+            }
+            for &l in &f.linked_to {
+                e.add(&iri, org::LINKED_TO, org_iri(l));
+            }
+            for &r in &f.recognised_by {
+                e.add(&iri, reti::RECOGNISED_BY, org_iri(r));
+            }
+            for &c in &f.present_in {
+                e.add(&iri, schema::AREA_SERVED, place_iri(c));
+            }
+            for &c in &f.external_partners {
+                e.add(&iri, reti::EXTERNAL_PARTNER, place_iri(c));
+            }
+        }
+    }
+
+    for (id, p) in model.places.iter().enumerate() {
+        let iri = place_iri(id);
+        for claim in &p.claims {
+            e.graph = graphs[claim.source].clone();
+            let f = &claim.facts;
+            let types: &[NamedNodeRef<'_>] = match p.kind {
+                PlaceKind::Municipality => &[reti::MUNICIPALITY, schema::CITY],
+                PlaceKind::Province => &[reti::PROVINCE, schema::ADMINISTRATIVE_AREA],
+                PlaceKind::Region => &[reti::REGION, schema::ADMINISTRATIVE_AREA],
+                PlaceKind::Country => &[schema::COUNTRY],
+                PlaceKind::City => &[schema::CITY],
+            };
+            for t in types {
+                e.add(&iri, rdf::TYPE, *t);
+            }
+            e.labels(&iri, &f.labels);
+            e.descriptions(&iri, dcterms::DESCRIPTION, &f.labels);
+            if let Some(parent) = f.part_of {
+                e.add(&iri, schema::CONTAINED_IN_PLACE, place_iri(parent));
+            }
+            if let Some(code) = &f.istat_code {
+                e.add(&iri, reti::ISTAT_CODE, typed(code.clone(), xsd::STRING));
+            }
+            if let Some(code) = &f.notation {
+                e.add(&iri, skos::NOTATION, typed(code.clone(), xsd::STRING));
+            }
+            if let Some(code) = &f.iso_alpha2 {
+                e.add(&iri, reti::ISO_ALPHA2, typed(code.clone(), xsd::STRING));
+            }
+            if let Some(code) = &f.iso_alpha3 {
+                e.add(&iri, reti::ISO_ALPHA3, typed(code.clone(), xsd::STRING));
+            }
+            if let Some(code) = &f.eu_authority {
+                let target = format!("{}{code}", authority::EU_COUNTRY);
+                e.add(&iri, owl::SAME_AS, NamedNode::new_unchecked(target));
+            }
+            if let Some(q) = &f.wikidata {
+                let target = format!("{}{q}", authority::WIKIDATA);
+                e.add(&iri, owl::SAME_AS, NamedNode::new_unchecked(target));
+            }
+        }
+    }
+
+    for s in &model.sites {
+        let iri = base.mint("site", &s.slug);
+        let owner = org_iri(s.organization);
+        for claim in &s.claims {
+            e.graph = graphs[claim.source].clone();
+            let (labels, registered) = &claim.facts;
+            e.add(&iri, rdf::TYPE, org::SITE);
+            e.labels(&iri, labels);
+            e.add(&iri, org::SITE_OF, owner.clone());
+            e.add(&iri, schema::CONTAINED_IN_PLACE, place_iri(s.place));
+            e.add(&owner, org::HAS_SITE, iri.clone());
+            if *registered {
+                e.add(&owner, org::HAS_REGISTERED_SITE, iri.clone());
+            }
+        }
+    }
+
+    for m in &model.memberships {
+        let iri = base.mint("membership", &m.slug);
+        let organization = org_iri(m.organization);
+        let member = place_iri(m.member);
+        let role = &model.concepts[m.role];
+        let label = |tag: &str| {
+            format!(
+                "{} – {} ({})",
+                name_in(&model.places[m.member].claims, |f| &f.labels, tag),
+                name_in(&model.orgs[m.organization].claims, |f| &f.labels, tag),
+                name_in(&role.claims, |l| l, tag),
+            )
+        };
+        for claim in &m.claims {
+            e.graph = graphs[claim.source].clone();
+            e.add(&iri, rdf::TYPE, org::MEMBERSHIP);
+            e.add(&iri, rdfs::LABEL, lang(&label("en"), "en"));
+            e.add(&iri, rdfs::LABEL, lang(&label("it"), "it"));
+            e.add(&iri, org::MEMBER, member.clone());
+            e.add(&iri, org::ORGANIZATION_PROP, organization.clone());
+            e.add(&iri, org::ROLE, base.mint("role", &role.slug));
+            if role.slug == "member" {
+                e.add(&organization, org::HAS_MEMBER, member.clone());
+            }
+            if let Some(field) = claim.facts.field {
+                e.add(
+                    &iri,
+                    reti::CREATIVE_FIELD,
+                    base.mint("field", &model.concepts[field].slug),
+                );
+            }
+            if let Some(year) = claim.facts.since {
+                let during = NamedNode::new_unchecked(format!("{}#during", iri.as_str()));
+                let start = NamedNode::new_unchecked(format!("{}#start", iri.as_str()));
+                e.add(&iri, org::MEMBER_DURING, during.clone());
+                e.add(&during, rdf::TYPE, time::INTERVAL);
+                e.add(&during, time::HAS_BEGINNING, start.clone());
+                e.add(&start, rdf::TYPE, time::INSTANT);
+                e.add(
+                    &start,
+                    time::IN_XSD_G_YEAR,
+                    typed(format!("{year:04}"), xsd::G_YEAR),
+                );
+            }
+        }
+    }
+
+    for f in &model.figures {
+        e.graph = graphs[f.source].clone();
+        let iri = base.mint("figure", &f.slug);
+        let subject = match f.subject {
+            Subject::Org(o) => org_iri(o),
+            Subject::Place(p) => place_iri(p),
+        };
+        let measure = &model.concepts[f.measure];
+        e.add(&subject, reti::STATED_FIGURE_PROP, iri.clone());
+        e.add(&iri, rdf::TYPE, reti::STATED_FIGURE);
+        e.add(&iri, reti::MEASURE, base.mint("measure", &measure.slug));
+        e.add(
+            &iri,
+            schema::VALUE,
+            typed(f.value.to_string(), xsd::INTEGER),
+        );
+        if f.lower_bound {
+            e.add(&iri, reti::IS_LOWER_BOUND, typed("true", xsd::BOOLEAN));
+        }
+        if let Some(d) = f.date {
+            e.add(&iri, dcterms::DATE, date_literal(d));
+        }
+        for tag in ["en", "it"] {
+            let over = match (f.lower_bound, tag) {
+                (false, _) => "",
+                (true, "it") => "oltre ",
+                (true, _) => "over ",
+            };
+            let subject_name = match f.subject {
+                Subject::Org(o) => name_in(&model.orgs[o].claims, |c| &c.labels, tag),
+                Subject::Place(p) => name_in(&model.places[p].claims, |c| &c.labels, tag),
+            };
+            let mut text = format!(
+                "{subject_name}: {over}{} {}",
+                f.value,
+                name_in(&measure.claims, |l| l, tag).to_lowercase()
+            );
+            if let Some(d) = f.date {
+                text = format!("{text} ({d})");
+            }
+            e.add(&iri, rdfs::LABEL, lang(&text, tag));
+        }
+    }
+    e.quads
+}
+
+/// The scheme a concept belongs to, as an IRI.
+pub fn scheme_iri(base: &Base, scheme: Scheme) -> NamedNode {
+    base.mint("scheme", scheme.slug())
+}
