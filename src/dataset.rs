@@ -121,9 +121,14 @@ impl Dataset {
         {
             quads.push(quad.map_err(|e| BuildError::Ontology(e.to_string()))?);
         }
+        // The default graph is the RDF merge of all named graphs, stored once: Oxigraph's own
+        // "default graph as union" is a bag, so a triple stated by two sources would match twice.
+        let union: std::collections::HashSet<Triple> =
+            quads.iter().map(|q| Triple::from(q.clone())).collect();
         let store = Store::new()?;
         let mut loader = store.bulk_loader();
         loader.load_quads(quads)?;
+        loader.load_quads(union.into_iter().map(|t| t.in_graph(GraphName::DefaultGraph)))?;
         loader.commit()?;
         let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
         let mut summary = Summary {
@@ -139,6 +144,10 @@ impl Dataset {
         };
         for quad in store.iter() {
             let quad = quad?;
+            if quad.graph_name.is_default_graph() {
+                summary.triples += 1;
+                continue;
+            }
             summary.quads += 1;
             let graph = match &quad.graph_name {
                 GraphName::NamedNode(n) => n.as_str().to_owned(),
@@ -146,13 +155,11 @@ impl Dataset {
             };
             *summary.graphs.entry(graph).or_default() += 1;
         }
-        let mut dataset = Self {
+        Ok(Self {
             store,
             base,
             summary,
-        };
-        dataset.summary.triples = dataset.union_triples(None)?.len();
-        Ok(dataset)
+        })
     }
 
     /// The counts of this build.
@@ -182,44 +189,40 @@ impl Dataset {
         Ok(graphs)
     }
 
-    /// Evaluates a SPARQL query. Without `FROM`/`FROM NAMED`, the default graph is the union of
-    /// all named graphs, so queries need no `GRAPH` clause unless they ask about sources.
+    /// Evaluates a SPARQL query. The default graph is the merge of all named graphs, so queries
+    /// need no `GRAPH` clause unless they ask which source says what.
     pub fn query(&self, sparql: &str) -> Result<QueryResults<'static>, QueryError> {
-        let mut query = SparqlEvaluator::new().parse_query(sparql)?;
-        if query.dataset().is_default_dataset() {
-            query.dataset_mut().set_default_graph_as_union();
-        }
+        let query = SparqlEvaluator::new().parse_query(sparql)?;
         Ok(query.on_store(&self.store).execute()?)
     }
 
-    /// All quads (or those of one graph), sorted, for deterministic dumps.
+    /// The quads of every named graph (or of one), sorted, for deterministic dumps. The default
+    /// graph is derived from them and left out.
     pub fn sorted_quads(&self, graph: Option<&NamedNode>) -> Result<Vec<Quad>, StorageError> {
-        let graph: Option<GraphNameRef<'_>> = graph.map(|g| g.as_ref().into());
-        let mut quads = self
-            .store
-            .quads_for_pattern(None, None, None, graph)
-            .collect::<Result<Vec<_>, _>>()?;
+        let pattern: Option<GraphNameRef<'_>> = graph.map(|g| g.as_ref().into());
+        let mut quads = Vec::new();
+        for quad in self.store.quads_for_pattern(None, None, None, pattern) {
+            let quad = quad?;
+            if !quad.graph_name.is_default_graph() {
+                quads.push(quad);
+            }
+        }
         quads.sort_by_cached_key(sort_key);
         Ok(quads)
     }
 
-    /// The distinct triples of the union of all graphs (or of one graph), sorted.
+    /// The triples of the merged graph (or of one named graph), sorted.
     pub fn union_triples(&self, graph: Option<&NamedNode>) -> Result<Vec<Triple>, StorageError> {
-        let mut triples: Vec<Triple> = self
-            .sorted_quads(graph)?
-            .into_iter()
-            .map(Triple::from)
-            .collect();
-        triples.sort_by_cached_key(|t| {
-            sort_key(&Quad::new(
-                t.subject.clone(),
-                t.predicate.clone(),
-                t.object.clone(),
-                GraphName::DefaultGraph,
-            ))
-        });
-        triples.dedup();
-        Ok(triples)
+        let pattern: GraphNameRef<'_> = match graph {
+            Some(g) => g.as_ref().into(),
+            None => GraphNameRef::DefaultGraph,
+        };
+        let mut quads = self
+            .store
+            .quads_for_pattern(None, None, None, Some(pattern))
+            .collect::<Result<Vec<_>, _>>()?;
+        quads.sort_by_cached_key(sort_key);
+        Ok(quads.into_iter().map(Triple::from).collect())
     }
 }
 

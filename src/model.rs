@@ -1510,6 +1510,7 @@ impl Builder<'_> {
     /// Every thing needs an English name; no language may have two preferred names.
     fn check_names(&mut self) {
         let records = self.records;
+        let source_slugs: Vec<String> = self.model.sources.iter().map(|s| s.slug.clone()).collect();
         let check = |b: &mut Self,
                      what: &str,
                      slug: &str,
@@ -1527,7 +1528,7 @@ impl Builder<'_> {
                                 column: 1,
                                 message: format!(
                                     "{what} `{slug}` has two `{lang}` names: \"{first}\" (source `{}`) and \"{name}\" (source `{}`)",
-                                    b.model.sources[*other].slug, b.model.sources[*source].slug
+                                    source_slugs[*other], source_slugs[*source]
                                 ),
                                 help: Some("keep one preferred name per language; give the other as `alt_names`".into()),
                             });

@@ -1,0 +1,119 @@
+//! Integration tests: one binary, one module per concern.
+
+mod bad_input;
+mod cli;
+mod facts;
+mod queries;
+mod roundtrip;
+
+use oxigraph::model::Term;
+use oxigraph::sparql::QueryResults;
+use reti::dataset::Dataset;
+use reti::rdf::Base;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The repository root (where `data/` and `queries/` live).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shipped data directory.
+pub fn data_dir() -> PathBuf {
+    root().join("data")
+}
+
+/// The `reti` binary built for these tests.
+pub fn reti() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_reti"));
+    cmd.current_dir(root());
+    cmd
+}
+
+/// The shipped dataset under the default base, built once for all tests.
+pub fn shipped() -> &'static Dataset {
+    static DATASET: OnceLock<Dataset> = OnceLock::new();
+    DATASET.get_or_init(|| {
+        let base = Base::new(Base::DEFAULT).expect("default base is valid");
+        match Dataset::build(&data_dir(), base) {
+            Ok(d) => d,
+            Err(e) => panic!("the shipped data does not build:\n{e}"),
+        }
+    })
+}
+
+/// A term as the tests write it: IRIs shortened with the dataset's prefixes (`place:turin`),
+/// literals as their lexical value, with `@lang` when tagged.
+pub fn show(term: &Term) -> String {
+    let prefixes = shipped().base().prefixes();
+    match term {
+        Term::NamedNode(n) => reti::jsonld::compact_iri(n.as_str(), &prefixes),
+        Term::Literal(l) => match l.language() {
+            Some(tag) => format!("{}@{tag}", l.value()),
+            None => l.value().to_owned(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Runs a SELECT query on the shipped data; each row's cells in variable order, unbound as "".
+pub fn select(query: &str) -> Vec<Vec<String>> {
+    let results = match shipped().query(query) {
+        Ok(r) => r,
+        Err(e) => panic!("query failed: {e}\n{query}"),
+    };
+    let QueryResults::Solutions(solutions) = results else {
+        panic!("not a SELECT query:\n{query}")
+    };
+    let variables = solutions.variables().to_vec();
+    solutions
+        .map(|s| {
+            let s = s.expect("solution");
+            variables
+                .iter()
+                .map(|v| s.get(v).map(show).unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs an ASK query on the shipped data.
+pub fn ask(query: &str) -> bool {
+    match shipped().query(query) {
+        Ok(QueryResults::Boolean(b)) => b,
+        Ok(_) => panic!("not an ASK query:\n{query}"),
+        Err(e) => panic!("query failed: {e}\n{query}"),
+    }
+}
+
+/// The prefixes every test query may use.
+pub const PREFIXES: &str = "\
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <https://schema.org/>
+PREFIX reti: <https://w3id.org/reti/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX place: <http://localhost:7878/id/place/>
+PREFIX network: <http://localhost:7878/id/network/>
+PREFIX unit: <http://localhost:7878/id/unit/>
+PREFIX role: <http://localhost:7878/id/role/>
+PREFIX field: <http://localhost:7878/id/field/>
+PREFIX measure: <http://localhost:7878/id/measure/>
+PREFIX site: <http://localhost:7878/id/site/>
+PREFIX graph: <http://localhost:7878/graph/>
+PREFIX source: <http://localhost:7878/id/source/>
+";
+
+/// `rows!["a", "b"; "c", "d"]`: expected rows of strings.
+#[macro_export]
+macro_rules! rows {
+    ($($($cell:expr),+);* $(;)?) => {
+        vec![$(vec![$($cell.to_string()),+]),*] as Vec<Vec<String>>
+    };
+}
