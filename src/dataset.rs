@@ -128,7 +128,11 @@ impl Dataset {
         let store = Store::new()?;
         let mut loader = store.bulk_loader();
         loader.load_quads(quads)?;
-        loader.load_quads(union.into_iter().map(|t| t.in_graph(GraphName::DefaultGraph)))?;
+        loader.load_quads(
+            union
+                .into_iter()
+                .map(|t| t.in_graph(GraphName::DefaultGraph)),
+        )?;
         loader.commit()?;
         let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
         let mut summary = Summary {

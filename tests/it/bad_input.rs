@@ -66,10 +66,7 @@ impl Fixture {
         let found = stderr
             .lines()
             .any(|l| l.starts_with(&location) && l.contains(message));
-        assert!(
-            found,
-            "expected `{location}… {message}` in:\n{stderr}"
-        );
+        assert!(found, "expected `{location}… {message}` in:\n{stderr}");
         stderr
     }
 }
@@ -97,7 +94,11 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn toml_syntax_error() {
     let f = Fixture::new();
-    let at = f.replace("networks/gai.toml", "founded = \"1997\"", "founded = \"1997");
+    let at = f.replace(
+        "networks/gai.toml",
+        "founded = \"1997\"",
+        "founded = \"1997",
+    );
     let stderr = f.check_fails();
     let location = format!("{}:{}:", f.path("networks/gai.toml").display(), at.0);
     assert!(stderr.contains(&location), "{stderr}");
@@ -106,7 +107,11 @@ fn toml_syntax_error() {
 #[test]
 fn unknown_key_suggests_the_right_one() {
     let f = Fixture::new();
-    let at = f.replace("networks/gai.toml", "founded = \"1997\"", "fonded = \"1997\"");
+    let at = f.replace(
+        "networks/gai.toml",
+        "founded = \"1997\"",
+        "fonded = \"1997\"",
+    );
     let stderr = f.expect("networks/gai.toml", at, "unknown field `fonded`");
     assert!(stderr.contains("did you mean `founded`?"), "{stderr}");
 }
@@ -114,21 +119,49 @@ fn unknown_key_suggests_the_right_one() {
 #[test]
 fn unknown_member_suggests_the_nearest_place() {
     let f = Fixture::new();
-    let (line, _) = f.replace("networks/gai.memberships.csv", "gai,turin,member", "gai,turn,member");
-    let stderr = f.expect("networks/gai.memberships.csv", (line, 5), "unknown place `turn`");
+    let (line, _) = f.replace(
+        "networks/gai.memberships.csv",
+        "gai,turin,member",
+        "gai,turn,member",
+    );
+    let stderr = f.expect(
+        "networks/gai.memberships.csv",
+        (line, 5),
+        "unknown place `turn`",
+    );
     assert!(stderr.contains("did you mean `turin`?"), "{stderr}");
 }
 
 #[test]
 fn unknown_field_and_role_and_source() {
     let f = Fixture::new();
-    let (line, _) = f.replace("networks/uccn.memberships.csv", "uccn,rome,member,film,,", "uccn,rome,mebmer,cinema,,");
-    f.replace("networks/uccn.toml", "source = \"reti-editors\"", "source = \"reti-editor\"");
-    let stderr = f.expect("networks/uccn.memberships.csv", (line, 11), "unknown role `mebmer`");
+    let (line, _) = f.replace(
+        "networks/uccn.memberships.csv",
+        "uccn,rome,member,film,,",
+        "uccn,rome,mebmer,cinema,,",
+    );
+    f.replace(
+        "networks/uccn.toml",
+        "source = \"reti-editors\"",
+        "source = \"reti-editor\"",
+    );
+    let stderr = f.expect(
+        "networks/uccn.memberships.csv",
+        (line, 11),
+        "unknown role `mebmer`",
+    );
     assert!(stderr.contains("did you mean `member`?"), "{stderr}");
     // every problem at once
-    f.expect("networks/uccn.memberships.csv", (line, 18), "unknown field `cinema`");
-    let stderr = f.expect("networks/uccn.toml", find(&f, "networks/uccn.toml", "\"reti-editor\""), "unknown source `reti-editor`");
+    f.expect(
+        "networks/uccn.memberships.csv",
+        (line, 18),
+        "unknown field `cinema`",
+    );
+    let stderr = f.expect(
+        "networks/uccn.toml",
+        find(&f, "networks/uccn.toml", "\"reti-editor\""),
+        "unknown source `reti-editor`",
+    );
     assert!(stderr.contains("did you mean `reti-editors`?"), "{stderr}");
 }
 
@@ -151,49 +184,90 @@ fn duplicate_slug_for_the_same_source() {
 #[test]
 fn bad_year() {
     let f = Fixture::new();
-    let (line, _) = f.replace("networks/uccn.memberships.csv", "design,2014,", "design,20x4,");
-    f.expect("networks/uccn.memberships.csv", (line, 26), "`since` must be a whole number, not `20x4`");
+    let (line, _) = f.replace(
+        "networks/uccn.memberships.csv",
+        "design,2014,",
+        "design,20x4,",
+    );
+    f.expect(
+        "networks/uccn.memberships.csv",
+        (line, 26),
+        "`since` must be a whole number, not `20x4`",
+    );
 }
 
 #[test]
 fn year_before_the_network_existed() {
     let f = Fixture::new();
-    let (line, _) = f.replace("networks/uccn.memberships.csv", "design,2014,", "design,1994,");
-    f.expect("networks/uccn.memberships.csv", (line, 26), "before `uccn` was founded in 2004");
+    let (line, _) = f.replace(
+        "networks/uccn.memberships.csv",
+        "design,2014,",
+        "design,1994,",
+    );
+    f.expect(
+        "networks/uccn.memberships.csv",
+        (line, 26),
+        "before `uccn` was founded in 2004",
+    );
 }
 
 #[test]
 fn bad_founding_date() {
     let f = Fixture::new();
     let at = f.replace("networks/bjcem.toml", "\"2001-07\"", "\"2001-13\"");
-    f.expect("networks/bjcem.toml", at, "bad founding date `2001-13`: there is no month 13");
+    f.expect(
+        "networks/bjcem.toml",
+        at,
+        "bad founding date `2001-13`: there is no month 13",
+    );
 }
 
 #[test]
 fn bad_iri() {
     let f = Fixture::new();
-    let at = f.replace("sources.toml", "\"https://www.awn.it/\"", "\"https://www.awn.it/a b\"");
+    let at = f.replace(
+        "sources.toml",
+        "\"https://www.awn.it/\"",
+        "\"https://www.awn.it/a b\"",
+    );
     f.expect("sources.toml", at, "is not a valid web address (IRI)");
 }
 
 #[test]
 fn missing_required_field() {
     let f = Fixture::new();
-    f.replace("networks/eurocities.toml", "organization = \"eurocities\"\nmember = \"turin\"\n", "member = \"turin\"\n");
+    f.replace(
+        "networks/eurocities.toml",
+        "organization = \"eurocities\"\nmember = \"turin\"\n",
+        "member = \"turin\"\n",
+    );
     let stderr = f.check_fails();
     assert!(stderr.contains("missing field `organization`"), "{stderr}");
-    assert!(stderr.contains(&format!("{}:", f.path("networks/eurocities.toml").display())), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:",
+            f.path("networks/eurocities.toml").display()
+        )),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn record_without_source() {
     let f = Fixture::new();
-    f.replace("networks/gai.toml", "default_source = \"turin-networks-page\"\n", "");
+    f.replace(
+        "networks/gai.toml",
+        "default_source = \"turin-networks-page\"\n",
+        "",
+    );
     let stderr = f.check_fails();
     let at = find(&f, "networks/gai.toml", "slug = \"gai\"");
     assert!(
-        stderr.contains(&format!("{}:{}:", f.path("networks/gai.toml").display(), at.0 - 1))
-            && stderr.contains("this record names no source"),
+        stderr.contains(&format!(
+            "{}:{}:",
+            f.path("networks/gai.toml").display(),
+            at.0 - 1
+        )) && stderr.contains("this record names no source"),
         "{stderr}"
     );
 }
@@ -216,22 +290,41 @@ fn wrong_encoding() {
     let at = text.find("Bruxelles").expect("Bruxelles") + 2;
     bytes.splice(at..at + 1, [0xE9]); // Latin-1 é
     fs::write(&path, bytes).expect("write");
-    let stderr = f.expect("places/other.toml", position(&text, at), "not valid UTF-8 (byte 0xE9)");
+    let stderr = f.expect(
+        "places/other.toml",
+        position(&text, at),
+        "not valid UTF-8 (byte 0xE9)",
+    );
     assert!(stderr.contains("save the file as UTF-8"), "{stderr}");
 }
 
 #[test]
 fn duplicate_membership() {
     let f = Fixture::new();
-    let at = f.append("networks/gai.memberships.csv", "gai,asti,member,,,turin-networks-page\n");
-    f.expect("networks/gai.memberships.csv", (at.0, 5), "duplicate membership: source `turin-networks-page` already says `asti` is member of `gai`");
+    let at = f.append(
+        "networks/gai.memberships.csv",
+        "gai,asti,member,,,turin-networks-page\n",
+    );
+    f.expect(
+        "networks/gai.memberships.csv",
+        (at.0, 5),
+        "duplicate membership: source `turin-networks-page` already says `asti` is member of `gai`",
+    );
 }
 
 #[test]
 fn invalid_slug_gets_a_suggestion() {
     let f = Fixture::new();
-    let (line, _) = f.replace("places/other.toml", "slug = \"brussels\"\ntype", "slug = \"Bruxelles Capitale\"\ntype");
-    let stderr = f.expect("places/other.toml", (line, 8), "`Bruxelles Capitale` is not a valid slug");
+    let (line, _) = f.replace(
+        "places/other.toml",
+        "slug = \"brussels\"\ntype",
+        "slug = \"Bruxelles Capitale\"\ntype",
+    );
+    let stderr = f.expect(
+        "places/other.toml",
+        (line, 8),
+        "`Bruxelles Capitale` is not a valid slug",
+    );
     assert!(stderr.contains("`bruxelles-capitale`"), "{stderr}");
 }
 
@@ -239,17 +332,33 @@ fn invalid_slug_gets_a_suggestion() {
 fn bad_codes() {
     let f = Fixture::new();
     let (line, _) = f.replace("places/municipalities.places.csv", "001272", "1272");
-    f.expect("places/municipalities.places.csv", (line, 49), "`1272` is not a valid municipality ISTAT code");
+    f.expect(
+        "places/municipalities.places.csv",
+        (line, 49),
+        "`1272` is not a valid municipality ISTAT code",
+    );
     let (line, _) = f.replace("places/countries.places.csv", ",Q38,", ",38,");
     let stderr = f.check_fails();
-    assert!(stderr.contains(&format!("countries.places.csv:{line}:")) && stderr.contains("`38` is not a valid Wikidata item"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("countries.places.csv:{line}:"))
+            && stderr.contains("`38` is not a valid Wikidata item"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn unknown_csv_column() {
     let f = Fixture::new();
-    f.replace("networks/gai.memberships.csv", "organization,member,role,field,since,source", "organization,member,rol,field,since,source");
-    let stderr = f.expect("networks/gai.memberships.csv", (1, 21), "unknown column `rol`");
+    f.replace(
+        "networks/gai.memberships.csv",
+        "organization,member,role,field,since,source",
+        "organization,member,rol,field,since,source",
+    );
+    let stderr = f.expect(
+        "networks/gai.memberships.csv",
+        (1, 21),
+        "unknown column `rol`",
+    );
     assert!(stderr.contains("did you mean `role`?"), "{stderr}");
 }
 
@@ -257,15 +366,26 @@ fn unknown_csv_column() {
 fn countries_are_not_places_of_other_kinds() {
     let f = Fixture::new();
     let at = f.replace("networks/bjcem.toml", "\"albania\", ", "\"turin\", ");
-    f.expect("networks/bjcem.toml", at, "`turin` is a municipality, not a country");
+    f.expect(
+        "networks/bjcem.toml",
+        at,
+        "`turin` is a municipality, not a country",
+    );
 }
 
 #[test]
 fn two_english_names_for_one_thing() {
     let f = Fixture::new();
-    f.replace("networks/gai.toml", "name.it = \"GAI – Associazione", "name.en = \"GAI association\"\nname.it = \"GAI – Associazione");
+    f.replace(
+        "networks/gai.toml",
+        "name.it = \"GAI – Associazione",
+        "name.en = \"GAI association\"\nname.it = \"GAI – Associazione",
+    );
     let stderr = f.check_fails();
-    assert!(stderr.contains("network `gai` has two `en` names"), "{stderr}");
+    assert!(
+        stderr.contains("network `gai` has two `en` names"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -283,7 +403,11 @@ fn a_failed_build_writes_nothing() {
     assert!(status.success());
     let good = fs::read(&out).expect("good export");
     // then break the data: the export fails and the good file is untouched
-    f.replace("networks/gai.memberships.csv", "gai,turin,member", "gai,turn,member");
+    f.replace(
+        "networks/gai.memberships.csv",
+        "gai,turin,member",
+        "gai,turn,member",
+    );
     let result = reti()
         .args(["export", "--format", "nt", "--data"])
         .arg(f.data())
@@ -314,9 +438,23 @@ fn a_failed_build_writes_nothing() {
 #[test]
 fn a_broken_file_does_not_hide_problems_in_other_files() {
     let f = Fixture::new();
-    f.replace("networks/bjcem.toml", "founded = \"2001-07\"", "founded = 2001-07-");
-    let (line, _) = f.replace("networks/uccn.memberships.csv", "design,2014,", "design,20x4,");
+    f.replace(
+        "networks/bjcem.toml",
+        "founded = \"2001-07\"",
+        "founded = 2001-07-",
+    );
+    let (line, _) = f.replace(
+        "networks/uccn.memberships.csv",
+        "design,2014,",
+        "design,20x4,",
+    );
     let stderr = f.check_fails();
-    assert!(stderr.contains(&format!("{}:", f.path("networks/bjcem.toml").display())), "{stderr}");
-    assert!(stderr.contains(&format!("uccn.memberships.csv:{line}:26:")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:", f.path("networks/bjcem.toml").display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("uccn.memberships.csv:{line}:26:")),
+        "{stderr}"
+    );
 }

@@ -16,16 +16,36 @@ fn check_prints_a_summary_of_the_shipped_data() {
     let (code, stdout, stderr) = run(&["check"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.starts_with("ok: data is valid"), "{stdout}");
-    for line in ["  networks             5", "  units                2", "  memberships         54", "  sources              9"] {
-        assert!(stdout.lines().any(|l| l == line), "missing `{line}` in\n{stdout}");
+    for line in [
+        "  networks             5",
+        "  units                2",
+        "  memberships         54",
+        "  sources              9",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "missing `{line}` in\n{stdout}"
+        );
     }
-    assert!(stdout.contains("http://localhost:7878/graph/turin-networks-page"), "{stdout}");
-    assert!(stdout.contains("http://localhost:7878/graph/ontology"), "{stdout}");
+    assert!(
+        stdout.contains("http://localhost:7878/graph/turin-networks-page"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("http://localhost:7878/graph/ontology"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn base_changes_every_minted_iri() {
-    let (code, stdout, stderr) = run(&["export", "--format", "nt", "--base", "https://reti.example.org/"]);
+    let (code, stdout, stderr) = run(&[
+        "export",
+        "--format",
+        "nt",
+        "--base",
+        "https://reti.example.org/",
+    ]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("<https://reti.example.org/id/place/turin>"));
     assert!(!stdout.contains("localhost"));
@@ -45,9 +65,18 @@ fn usage_errors_exit_2() {
     assert!(stderr.contains("it must end with /"), "{stderr}");
     let (code, _, _) = run(&["query"]);
     assert_eq!(code, Some(2));
-    let (code, _, stderr) = run(&["query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "ttl"]);
+    let (code, _, stderr) = run(&[
+        "query",
+        "-e",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+        "--format",
+        "ttl",
+    ]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("for construct and describe results"), "{stderr}");
+    assert!(
+        stderr.contains("for construct and describe results"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -57,10 +86,16 @@ fn query_errors_exit_1_with_the_parser_message() {
     assert!(stderr.contains("the query is not valid SPARQL"), "{stderr}");
     let (code, _, stderr) = run(&["export", "--graph", "http://localhost:7878/graph/nope"]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains("the dataset has no graph <http://localhost:7878/graph/nope>"), "{stderr}");
+    assert!(
+        stderr.contains("the dataset has no graph <http://localhost:7878/graph/nope>"),
+        "{stderr}"
+    );
     let (code, _, stderr) = run(&["check", "--data", "no-such-dir"]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains("cannot read the data directory no-such-dir"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read the data directory no-such-dir"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -77,12 +112,20 @@ fn query_formats() {
     let (_, stdout, _) = run(&["query", "-e", q, "--format", "tsv"]);
     assert_eq!(stdout, "?members\n33\n");
     let (_, stdout, _) = run(&["query", "-e", q, "--format", "xml"]);
-    assert!(stdout.contains("<literal datatype=\"http://www.w3.org/2001/XMLSchema#integer\">33</literal>"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "<literal datatype=\"http://www.w3.org/2001/XMLSchema#integer\">33</literal>"
+        ),
+        "{stdout}"
+    );
     let (_, stdout, _) = run(&["query", "-e", "ASK { ?s ?p ?o }", "--format", "table"]);
     assert_eq!(stdout, "true\n");
     let construct = "PREFIX org: <http://www.w3.org/ns/org#> CONSTRUCT { ?n org:hasMember <http://localhost:7878/id/place/alba> } WHERE { ?n org:hasMember <http://localhost:7878/id/place/alba> }";
     let (_, stdout, _) = run(&["query", "-e", construct]);
-    assert!(stdout.contains("network:uccn org:hasMember place:alba"), "{stdout}");
+    assert!(
+        stdout.contains("network:uccn org:hasMember place:alba"),
+        "{stdout}"
+    );
     let (_, stdout, _) = run(&["query", "-e", construct, "--format", "jsonld"]);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(json["@graph"][0]["@id"], "network:italian-creative-cities");
@@ -103,6 +146,9 @@ fn every_command_has_help_with_an_example() {
     for cmd in ["check", "export", "query"] {
         let (code, stdout, _) = run(&[cmd, "--help"]);
         assert_eq!(code, Some(0));
-        assert!(stdout.contains("Example"), "{cmd} --help has an example:\n{stdout}");
+        assert!(
+            stdout.contains("Example"),
+            "{cmd} --help has an example:\n{stdout}"
+        );
     }
 }

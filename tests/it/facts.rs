@@ -14,8 +14,13 @@ fn gai_lists_exactly_33_members_31_municipalities_1_province_1_region() {
           ?ms org:organization network:gai ; org:role role:member ; org:member ?m .
           ?m a ?kind . FILTER(?kind IN (reti:Municipality, reti:Province, reti:Region))
         } GROUP BY ?kind ORDER BY ?kind"));
-    assert_eq!(kinds, rows!["reti:Municipality", "31"; "reti:Province", "1"; "reti:Region", "1"]);
-    let all = select(&q("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { network:gai org:hasMember ?m }"));
+    assert_eq!(
+        kinds,
+        rows!["reti:Municipality", "31"; "reti:Province", "1"; "reti:Region", "1"]
+    );
+    let all = select(&q(
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { network:gai org:hasMember ?m }",
+    ));
     assert_eq!(all, rows!["33"]);
     let special = select(&q("
         SELECT ?m WHERE { network:gai org:hasMember ?m . FILTER NOT EXISTS { ?m a reti:Municipality } } ORDER BY ?m"));
@@ -44,8 +49,10 @@ fn turin_relates_to_all_five_networks_in_the_right_way() {
         ]
     );
     // the public-art working group belongs to Eurocities' Culture Forum
-    assert!(ask(&q("ASK { unit:eurocities-public-art org:subOrganizationOf unit:eurocities-culture-forum .
-                          unit:eurocities-culture-forum org:subOrganizationOf network:eurocities }")));
+    assert!(ask(&q(
+        "ASK { unit:eurocities-public-art org:subOrganizationOf unit:eurocities-culture-forum .
+                          unit:eurocities-culture-forum org:subOrganizationOf network:eurocities }"
+    )));
     // Turin is the seat of BJCEM's general secretariat, but not a member of BJCEM
     assert!(ask(&q("ASK { network:bjcem org:hasSite site:bjcem-general-secretariat .
                           site:bjcem-general-secretariat a org:Site ; schema:containedInPlace place:turin ;
@@ -104,12 +111,16 @@ fn uccn_has_seven_fields_and_the_italian_cities_their_field_and_year() {
             "place:biella", "field:crafts-and-folk-art", "2019";
         ]
     );
-    assert!(ask(&q("ASK { ?m org:member place:rome ; org:organization network:uccn ; reti:creativeField field:film }")));
+    assert!(ask(&q(
+        "ASK { ?m org:member place:rome ; org:organization network:uccn ; reti:creativeField field:film }"
+    )));
 }
 
 #[test]
 fn the_coordination_has_the_eight_cities() {
-    let members = select(&q("SELECT ?m WHERE { network:italian-creative-cities org:hasMember ?m } ORDER BY ?m"));
+    let members = select(&q(
+        "SELECT ?m WHERE { network:italian-creative-cities org:hasMember ?m } ORDER BY ?m",
+    ));
     assert_eq!(
         members,
         rows!["place:alba"; "place:bergamo"; "place:biella"; "place:bologna"; "place:fabriano"; "place:parma"; "place:rome"; "place:turin"]
@@ -152,20 +163,37 @@ fn bjcem_countries_per_source_and_countries_are_never_members() {
             "SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH graph:{g} {{ network:bjcem {p} ?c }} ?c a schema:Country }}"
         )))
     };
-    assert_eq!(per_source("turin-networks-page", "schema:areaServed"), rows!["21"]);
-    assert_eq!(per_source("turin-networks-page", "reti:externalPartner"), rows!["4"]);
-    assert_eq!(per_source("bjcem-profile", "schema:areaServed"), rows!["20"]);
-    assert_eq!(per_source("bjcem-profile", "reti:externalPartner"), rows!["3"]);
+    assert_eq!(
+        per_source("turin-networks-page", "schema:areaServed"),
+        rows!["21"]
+    );
+    assert_eq!(
+        per_source("turin-networks-page", "reti:externalPartner"),
+        rows!["4"]
+    );
+    assert_eq!(
+        per_source("bjcem-profile", "schema:areaServed"),
+        rows!["20"]
+    );
+    assert_eq!(
+        per_source("bjcem-profile", "reti:externalPartner"),
+        rows!["3"]
+    );
     let only_in_text = select(&q("
         SELECT ?p ?c WHERE {
           GRAPH graph:turin-networks-page { network:bjcem ?p ?c }
           FILTER(?p IN (schema:areaServed, reti:externalPartner))
           FILTER NOT EXISTS { GRAPH graph:bjcem-profile { network:bjcem ?p ?c } }
         } ORDER BY ?p"));
-    assert_eq!(only_in_text, rows!["schema:areaServed", "place:morocco"; "reti:externalPartner", "place:algeria"]);
+    assert_eq!(
+        only_in_text,
+        rows!["schema:areaServed", "place:morocco"; "reti:externalPartner", "place:algeria"]
+    );
     assert!(!ask(&q("ASK { ?m org:member ?c . ?c a schema:Country }")));
-    assert!(ask(&q("ASK { network:bjcem org:hasRegisteredSite ?s . ?s schema:containedInPlace place:brussels .
-                          place:brussels schema:containedInPlace place:belgium }")));
+    assert!(ask(&q(
+        "ASK { network:bjcem org:hasRegisteredSite ?s . ?s schema:containedInPlace place:brussels .
+                          place:brussels schema:containedInPlace place:belgium }"
+    )));
 }
 
 #[test]
@@ -182,7 +210,16 @@ fn places_carry_their_reference_facts_in_the_reference_graph() {
         }"));
     assert_eq!(
         turin,
-        rows!["Torino@it", "Turin@en", "001272", "place:province-torino", "place:piedmont", "place:italy", "wd:Q495", "848196"]
+        rows![
+            "Torino@it",
+            "Turin@en",
+            "001272",
+            "place:province-torino",
+            "place:piedmont",
+            "place:italy",
+            "wd:Q495",
+            "848196"
+        ]
     );
     let italy = select(&q("
         SELECT ?a2 ?a3 ?same WHERE { place:italy reti:isoAlpha2 ?a2 ; reti:isoAlpha3 ?a3 ; owl:sameAs ?same } ORDER BY ?same"));
@@ -195,9 +232,13 @@ fn places_carry_their_reference_facts_in_the_reference_graph() {
     );
     // Kosovo has no ISO 3166-1 code; XK is user-assigned and kept as a notation only
     assert!(!ask(&q("ASK { place:kosovo reti:isoAlpha2 ?c }")));
-    assert!(ask(&q("ASK { place:kosovo skos:notation 'XK' ; owl:sameAs <http://publications.europa.eu/resource/authority/country/1A0> }")));
+    assert!(ask(&q(
+        "ASK { place:kosovo skos:notation 'XK' ; owl:sameAs <http://publications.europa.eu/resource/authority/country/1A0> }"
+    )));
     // the text's graph holds no identifier and no designation year
-    assert!(!ask(&q("ASK { GRAPH graph:turin-networks-page { ?s reti:istatCode|owl:sameAs|time:inXSDGYear ?o } }")));
+    assert!(!ask(&q(
+        "ASK { GRAPH graph:turin-networks-page { ?s reti:istatCode|owl:sameAs|time:inXSDGYear ?o } }"
+    )));
     // every municipality the text names has both names, a code, a population and a Wikidata item
     let complete = select(&q("
         SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {
@@ -215,7 +256,10 @@ fn every_statement_is_in_a_source_graph_that_names_its_source() {
     let mut default = std::collections::HashSet::new();
     for quad in store.iter() {
         let quad = quad.expect("quad");
-        assert!(!quad.subject.is_blank_node() && !quad.object.is_blank_node(), "no blank nodes: {quad}");
+        assert!(
+            !quad.subject.is_blank_node() && !quad.object.is_blank_node(),
+            "no blank nodes: {quad}"
+        );
         let triple = oxigraph::model::Triple::from(quad.clone());
         if quad.graph_name.is_default_graph() {
             assert!(default.insert(triple), "a default-graph triple twice");
@@ -224,7 +268,10 @@ fn every_statement_is_in_a_source_graph_that_names_its_source() {
         }
     }
     assert_eq!(default, named);
-    assert_eq!(select(&q("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")), rows![named.len()]);
+    assert_eq!(
+        select(&q("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")),
+        rows![named.len()]
+    );
     let unexplained = select(&q("
         SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != graph:ontology)
           FILTER NOT EXISTS { GRAPH ?g { ?g prov:wasDerivedFrom ?src . ?src a prov:Entity ; dcterms:title ?t } } }
@@ -233,7 +280,10 @@ fn every_statement_is_in_a_source_graph_that_names_its_source() {
     let text = select(&q("
         SELECT ?title WHERE { GRAPH graph:turin-networks-page { source:turin-networks-page a prov:Entity ;
           dcterms:title ?title ; dcterms:description ?d } }"));
-    assert_eq!(text, rows!["The international networks of the City of Turin@en"]);
+    assert_eq!(
+        text,
+        rows!["The international networks of the City of Turin@en"]
+    );
 }
 
 #[test]
@@ -253,5 +303,7 @@ fn founding_dates_and_disagreements_are_kept_with_their_sources() {
             "network:uccn", "2004", "graph:unesco-announcements";
         ]
     );
-    assert!(ask(&q("ASK { network:gai a reti:NonprofitOrganization ; reti:recognisedBy ?o . ?o rdfs:label 'MiBACT'@en }")));
+    assert!(ask(&q(
+        "ASK { network:gai a reti:NonprofitOrganization ; reti:recognisedBy ?o . ?o rdfs:label 'MiBACT'@en }"
+    )));
 }

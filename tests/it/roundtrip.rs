@@ -40,11 +40,27 @@ fn every_format_parses_back_isomorphic_to_the_store() {
     for format in Format::ALL {
         let parsed = parse(format, &export(format));
         if format.keeps_graphs() {
-            assert!(parsed.iter().all(|q| q.graph_name != GraphName::DefaultGraph));
-            assert_eq!(canonical_dataset(parsed), dataset, "{format} differs from the store");
+            assert!(
+                parsed
+                    .iter()
+                    .all(|q| q.graph_name != GraphName::DefaultGraph)
+            );
+            assert_eq!(
+                canonical_dataset(parsed),
+                dataset,
+                "{format} differs from the store"
+            );
         } else {
-            assert!(parsed.iter().all(|q| q.graph_name == GraphName::DefaultGraph));
-            assert_eq!(canonical_graph(parsed), union, "{format} differs from the union graph");
+            assert!(
+                parsed
+                    .iter()
+                    .all(|q| q.graph_name == GraphName::DefaultGraph)
+            );
+            assert_eq!(
+                canonical_graph(parsed),
+                union,
+                "{format} differs from the union graph"
+            );
         }
     }
 }
@@ -52,21 +68,41 @@ fn every_format_parses_back_isomorphic_to_the_store() {
 #[test]
 fn exports_are_byte_identical_across_runs_and_processes() {
     for format in Format::ALL {
-        let a = reti().args(["export", "--format", format.extension()]).output().expect("run");
-        let b = reti().args(["export", "--format", format.extension()]).output().expect("run");
+        let a = reti()
+            .args(["export", "--format", format.extension()])
+            .output()
+            .expect("run");
+        let b = reti()
+            .args(["export", "--format", format.extension()])
+            .output()
+            .expect("run");
         assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
-        assert_eq!(a.stdout, b.stdout, "{format} export differs between two runs");
-        assert_eq!(a.stdout, export(format), "{format}: binary and library differ");
+        assert_eq!(
+            a.stdout, b.stdout,
+            "{format} export differs between two runs"
+        );
+        assert_eq!(
+            a.stdout,
+            export(format),
+            "{format}: binary and library differ"
+        );
     }
 }
 
 #[test]
 fn turtle_uses_the_ontology_prefixes_and_json_ld_a_real_context() {
     let ttl = String::from_utf8(export(Format::Turtle)).expect("utf8");
-    for prefix in ["@prefix reti: <https://w3id.org/reti/ontology#> .", "@prefix org: <http://www.w3.org/ns/org#> .", "@prefix place: <http://localhost:7878/id/place/> ."] {
+    for prefix in [
+        "@prefix reti: <https://w3id.org/reti/ontology#> .",
+        "@prefix org: <http://www.w3.org/ns/org#> .",
+        "@prefix place: <http://localhost:7878/id/place/> .",
+    ] {
         assert!(ttl.contains(prefix), "missing {prefix}");
     }
-    assert!(ttl.contains("membership:uccn-turin a org:Membership"), "compact names used");
+    assert!(
+        ttl.contains("membership:uccn-turin a org:Membership"),
+        "compact names used"
+    );
     let json: serde_json::Value = serde_json::from_slice(&export(Format::JsonLd)).expect("json");
     assert_eq!(json["@context"]["org"], "http://www.w3.org/ns/org#");
     let turin = json["@graph"]
@@ -76,7 +112,12 @@ fn turtle_uses_the_ontology_prefixes_and_json_ld_a_real_context() {
         .find(|n| n["@id"] == "place:turin")
         .expect("place:turin node");
     assert_eq!(turin["reti:istatCode"], "001272");
-    assert!(turin["@type"].as_array().expect("types").contains(&"reti:Municipality".into()));
+    assert!(
+        turin["@type"]
+            .as_array()
+            .expect("types")
+            .contains(&"reti:Municipality".into())
+    );
 }
 
 #[test]
@@ -86,7 +127,11 @@ fn one_graph_can_be_exported_alone() {
     export::write(shipped(), Format::NQuads, Some(&graph), &mut bytes).expect("export");
     let parsed = parse(Format::NQuads, &bytes);
     assert!(!parsed.is_empty());
-    assert!(parsed.iter().all(|q| q.graph_name == GraphName::NamedNode(graph.clone())));
+    assert!(
+        parsed
+            .iter()
+            .all(|q| q.graph_name == GraphName::NamedNode(graph.clone()))
+    );
     let expected = shipped().sorted_quads(Some(&graph)).expect("quads");
     assert_eq!(canonical_dataset(parsed), canonical_dataset(expected));
 }
@@ -95,8 +140,16 @@ fn one_graph_can_be_exported_alone() {
 fn export_all_writes_every_format_and_checksums() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("dumps");
-    let result = reti().args(["export", "--all", "-o"]).arg(&out).output().expect("run");
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let result = reti()
+        .args(["export", "--all", "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
     let sums = std::fs::read_to_string(out.join("SHA256SUMS")).expect("SHA256SUMS");
     let lines: Vec<&str> = sums.lines().collect();
     assert_eq!(lines.len(), Format::ALL.len());
@@ -106,12 +159,27 @@ fn export_all_writes_every_format_and_checksums() {
         use sha2::Digest;
         let digest = export::hex(&sha2::Sha256::digest(&bytes));
         assert_eq!(*line, format!("{digest}  {name}"));
-        assert_eq!(bytes, export(format), "{name} equals the single-format export");
+        assert_eq!(
+            bytes,
+            export(format),
+            "{name} equals the single-format export"
+        );
     }
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("read")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["SHA256SUMS", "reti.jsonld", "reti.nq", "reti.nt", "reti.rdf", "reti.trig", "reti.ttl"]);
+    assert_eq!(
+        names,
+        [
+            "SHA256SUMS",
+            "reti.jsonld",
+            "reti.nq",
+            "reti.nt",
+            "reti.rdf",
+            "reti.trig",
+            "reti.ttl"
+        ]
+    );
 }
