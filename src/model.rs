@@ -269,8 +269,19 @@ pub struct Site {
     pub organization: OrgId,
     /// Where.
     pub place: PlaceId,
-    /// Names by source; `registered` says whether that source calls it the registered seat.
-    pub claims: Vec<Claim<(Labels, bool)>>,
+    /// What each source says of it.
+    pub claims: Vec<Claim<SiteFacts>>,
+}
+
+/// What one source says about a site.
+#[derive(Debug, Clone, Default)]
+pub struct SiteFacts {
+    /// Names.
+    pub labels: Labels,
+    /// The source calls it the registered (legal) seat.
+    pub registered: bool,
+    /// The source says whose site it is and where (not only what it is called).
+    pub locates: bool,
 }
 
 /// A membership: `member` belongs to `organization` in `role`.
@@ -1239,6 +1250,9 @@ impl Builder<'_> {
         let records = self.records;
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut seen: HashMap<(usize, SourceId), ()> = HashMap::new();
+        // (organisation, place, first record) per site, filled by whichever records state them
+        let mut located: Vec<(Option<OrgId>, Option<PlaceId>, &Record<SiteRecord>)> = Vec::new();
+        let mut claims: Vec<Vec<Claim<SiteFacts>>> = Vec::new();
         for r in &records.sites {
             let s: &SiteRecord = &r.value;
             if !self.check_slug(r, &s.slug) {
@@ -1247,42 +1261,62 @@ impl Builder<'_> {
             let Some(source) = self.source_of(r, &s.source) else {
                 continue;
             };
-            let (Some(org), Some(place)) = (
-                self.resolve_org(r, &s.organization),
-                self.resolve_place(r, &s.place),
-            ) else {
-                continue;
-            };
+            let org = s.organization.as_ref().and_then(|o| self.resolve_org(r, o));
+            let place = s.place.as_ref().and_then(|p| self.resolve_place(r, p));
             let labels = self.labels(r, &s.name, &None, &None, &None);
-            let next = self.model.sites.len();
+            let next = located.len();
             let id = *ids.entry(s.slug.get_ref().clone()).or_insert(next);
             if id == next {
-                self.model.sites.push(Site {
-                    slug: s.slug.get_ref().clone(),
-                    organization: org,
-                    place,
-                    claims: Vec::new(),
-                });
-                self.first_seen.insert(
-                    ('s', id),
-                    (
-                        r.file.path().display().to_string(),
-                        r.file.line_column(r.span.start).0,
-                    ),
-                );
-            } else if self.model.sites[id].organization != org
-                || self.model.sites[id].place != place
-            {
-                self.error(r, s.slug.span(), format!("site `{}` is given another organisation or place than in its first record", s.slug.get_ref()), Some("a site belongs to one organisation in one place; give a different site another slug".into()));
+                located.push((None, None, r));
+                claims.push(Vec::new());
+            }
+            let (known_org, known_place, _) = &mut located[id];
+            let conflict = matches!((*known_org, org), (Some(a), Some(b)) if a != b)
+                || matches!((*known_place, place), (Some(a), Some(b)) if a != b);
+            if conflict {
+                self.error(r, s.slug.span(), format!("site `{}` is given another organisation or place than in an earlier record", s.slug.get_ref()), Some("a site belongs to one organisation in one place; give a different site another slug".into()));
                 continue;
             }
+            *known_org = known_org.or(org);
+            *known_place = known_place.or(place);
             if seen.insert((id, source), ()).is_some() {
                 self.duplicate(r, &s.slug, "site", source);
                 continue;
             }
-            self.model.sites[id].claims.push(Claim {
+            claims[id].push(Claim {
                 source,
-                facts: (labels, s.registered),
+                facts: SiteFacts {
+                    labels,
+                    registered: s.registered,
+                    locates: s.organization.is_some() && s.place.is_some(),
+                },
+            });
+        }
+        for ((org, place, first), claims) in located.into_iter().zip(claims) {
+            let (Some(organization), Some(place)) = (org, place) else {
+                self.problems.push(first.file.diagnostic(
+                    first.value.slug.span(),
+                    format!(
+                        "site `{}` has no organisation or no place",
+                        first.value.slug.get_ref()
+                    ),
+                    Some("give `organization` and `place` in one of its records".into()),
+                ));
+                continue;
+            };
+            let id = self.model.sites.len();
+            self.first_seen.insert(
+                ('s', id),
+                (
+                    first.file.path().display().to_string(),
+                    first.file.line_column(first.span.start).0,
+                ),
+            );
+            self.model.sites.push(Site {
+                slug: first.value.slug.get_ref().clone(),
+                organization,
+                place,
+                claims,
             });
         }
     }
@@ -1591,7 +1625,10 @@ impl Builder<'_> {
                 self,
                 "site",
                 &s.slug,
-                s.claims.iter().map(|c| (c.source, &c.facts.0)).collect(),
+                s.claims
+                    .iter()
+                    .map(|c| (c.source, &c.facts.labels))
+                    .collect(),
                 ('s', i),
             );
         }

@@ -327,13 +327,15 @@ pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
         let owner = org_iri(s.organization);
         for claim in &s.claims {
             e.graph = graphs[claim.source].clone();
-            let (labels, registered) = &claim.facts;
+            let facts = &claim.facts;
             e.add(&iri, rdf::TYPE, org::SITE);
-            e.labels(&iri, labels);
-            e.add(&iri, org::SITE_OF, owner.clone());
-            e.add(&iri, schema::CONTAINED_IN_PLACE, place_iri(s.place));
-            e.add(&owner, org::HAS_SITE, iri.clone());
-            if *registered {
+            e.labels(&iri, &facts.labels);
+            if facts.locates {
+                e.add(&iri, org::SITE_OF, owner.clone());
+                e.add(&iri, schema::CONTAINED_IN_PLACE, place_iri(s.place));
+                e.add(&owner, org::HAS_SITE, iri.clone());
+            }
+            if facts.registered {
                 e.add(&owner, org::HAS_REGISTERED_SITE, iri.clone());
             }
         }

@@ -189,10 +189,10 @@ pub struct SiteRecord {
     pub source: Option<Text>,
     /// Name per language.
     pub name: Option<Names>,
-    /// The organisation whose site it is.
-    pub organization: Text,
-    /// The place it is in.
-    pub place: Text,
+    /// The organisation whose site it is (in at least one of the site's records).
+    pub organization: Option<Text>,
+    /// The place it is in (in at least one of the site's records).
+    pub place: Option<Text>,
     /// Whether it is the registered (legal) seat.
     #[serde(default)]
     pub registered: bool,
@@ -854,8 +854,8 @@ mod tests {
     #[test]
     fn cell_ranges_handle_quotes_and_commas() {
         let text = "a,\"b, c\",d\nx,y,z\n";
-        assert_eq!(cell_ranges(text, 0), vec![0..1, 2..9, 10..11]);
-        assert_eq!(cell_ranges(text, 12), vec![12..13, 14..15, 16..17]);
+        assert_eq!(cell_ranges(text, 0), vec![0..1, 2..8, 9..10]);
+        assert_eq!(cell_ranges(text, 11), vec![11..12, 13..14, 15..16]);
     }
 
     #[test]

@@ -374,7 +374,7 @@ fn sources() {
         "graph:gai-records", "source:gai-records", "History and offices of the GAI association@en", "30";
         "graph:country-codes", "source:country-codes", "ISO 3166-1 codes, EU country authority codes and Wikidata items of countries@en", "234";
         "graph:istat-comuni-italiani", "source:istat-comuni-italiani", "ISTAT codes, names, provinces, regions and 2021 populations of Italian municipalities@en", "874";
-        "graph:reti-editors", "source:reti-editors", "Names and translations by the reti editors@en", "417";
+        "graph:reti-editors", "source:reti-editors", "Names and translations by the reti editors@en", "408";
         "graph:turin-networks-page", "source:turin-networks-page", "The international networks of the City of Turin@en", "589";
         "graph:unesco-announcements", "source:unesco-announcements", "UNESCO Creative Cities Network announcements@en", "99"
     ];
