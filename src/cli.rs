@@ -34,6 +34,39 @@ struct DataArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Build the dataset and publish it over HTTP: SPARQL endpoint, dereferenceable URIs,
+    /// HTML pages, dumps, stored queries, DCAT catalog and VoID.
+    ///
+    /// The base IRI defaults to the address served (http://localhost:7878/ for the default
+    /// --bind). Stop with Ctrl-C or SIGTERM: requests under way are finished first.
+    ///
+    /// Examples:
+    ///   reti serve
+    ///   reti serve --bind 0.0.0.0:8080 --base https://reti.example.org/
+    ///   curl -H 'Accept: text/turtle' -L http://localhost:7878/id/place/turin
+    Serve {
+        /// Directory of source files (TOML and CSV).
+        #[arg(long, default_value = "data", value_name = "DIR")]
+        data: PathBuf,
+        /// Base IRI resources are minted under (default: the address served).
+        #[arg(long, value_name = "IRI")]
+        base: Option<String>,
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR")]
+        bind: String,
+        /// Directory of stored queries (*.rq).
+        #[arg(long, default_value = "queries", value_name = "DIR")]
+        queries: PathBuf,
+        /// Catalog metadata (publisher, licence, contact); optional.
+        #[arg(long, default_value = "reti.toml", value_name = "FILE")]
+        config: PathBuf,
+        /// Seconds a SPARQL query may run before it is cancelled.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        query_timeout: f64,
+        /// SPARQL queries evaluated at once.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        max_concurrent_queries: usize,
+    },
     /// Validate the source files and print a summary, or every problem found.
     ///
     /// Exit status 0 when the data is valid, 1 when it is not (each problem is printed as
@@ -165,6 +198,27 @@ fn build(data: &DataArgs) -> Result<Dataset, Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Command::Serve {
+            data,
+            base,
+            bind,
+            queries,
+            config,
+            query_timeout,
+            max_concurrent_queries,
+        } => {
+            if !(query_timeout > 0.0 && query_timeout.is_finite()) {
+                return Err(usage("--query-timeout must be a positive number of seconds".into()));
+            }
+            let config = crate::config::Config::load(&config)?;
+            let settings = crate::server::Settings {
+                query_timeout: std::time::Duration::from_secs_f64(query_timeout),
+                max_concurrent_queries,
+                ..crate::server::Settings::default()
+            };
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(serve(data, base, bind, queries, config, settings))
+        }
         Command::Check { data } => {
             let dataset = build(&data)?;
             let mut out = std::io::stdout().lock();
@@ -227,6 +281,52 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+async fn serve(
+    data: PathBuf,
+    base: Option<String>,
+    bind: String,
+    queries: PathBuf,
+    config: crate::config::Config,
+    settings: crate::server::Settings,
+) -> Result<(), Failure> {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .try_init();
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|e| usage(format!("cannot listen on {bind}: {e}")))?;
+    let address = listener.local_addr()?;
+    let base = match base {
+        Some(b) => b,
+        None if address.ip().is_loopback() => format!("http://localhost:{}/", address.port()),
+        None => format!("http://{address}/"),
+    };
+    let base = Base::new(&base).map_err(|e| usage(e.to_string()))?;
+    let options = crate::server::BuildOptions { data: data.clone(), queries, config, base };
+    let published = tokio::task::spawn_blocking(move || crate::server::Published::build(&options))
+        .await
+        .map_err(|e| anyhow::anyhow!("the build task failed: {e}"))?
+        .map_err(|e| match e {
+            crate::server::PublishError::Build(BuildError::Invalid(d)) => {
+                Failure { code: 1, error: anyhow::anyhow!("{} is not valid:\n{d}", data.display()) }
+            }
+            other => other.into(),
+        })?;
+    let quads = published.dataset.summary().quads;
+    let base = published.base().as_str().to_owned();
+    let state = crate::server::AppState::new(published, settings);
+    println!("reti: serving {quads} quads on http://{address}/ (IRIs under {base})");
+    let _ = std::io::stdout().flush();
+    axum::serve(listener, crate::server::app(state))
+        .with_graceful_shutdown(crate::server::shutdown_signal())
+        .await?;
+    Ok(())
 }
 
 fn print_summary(out: &mut impl Write, data: &DataArgs, dataset: &Dataset) -> std::io::Result<()> {

@@ -15,6 +15,7 @@
 //! - [`export`] and [`jsonld`] serialise it deterministically; [`cli`] is the command line.
 
 pub mod cli;
+pub mod config;
 pub mod dataset;
 pub mod diagnostic;
 pub mod export;
@@ -22,4 +23,5 @@ pub mod jsonld;
 pub mod model;
 pub mod rdf;
 pub mod source;
+pub mod server;
 pub mod vocab;

@@ -5,6 +5,7 @@ mod cli;
 mod facts;
 mod queries;
 mod roundtrip;
+mod serve;
 
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;

@@ -1,0 +1,165 @@
+//! Publication metadata from `reti.toml`: who publishes the dataset, under which licence, whom to
+//! contact. Every key has a default, so the file is optional; unknown keys are rejected.
+//!
+//! ```
+//! let config: reti::config::Config = toml::from_str("title = \"My networks\"")?;
+//! assert_eq!(config.title, "My networks");
+//! assert_eq!(config.licence, "http://creativecommons.org/licenses/by/4.0/");
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::Deserialize;
+use std::path::Path;
+
+/// Why `reti.toml` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file exists but cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// An agent (publisher, rights holder, creator).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    /// Name.
+    pub name: String,
+    /// Its IRI, if it has one (an authority IRI or a web page).
+    pub iri: Option<String>,
+    /// Its home page.
+    pub homepage: Option<String>,
+}
+
+/// The contact point of the dataset.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Name of the office.
+    pub name: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// Catalog metadata for the published dataset.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Dataset title (English).
+    pub title: String,
+    /// Dataset title (Italian).
+    pub title_it: String,
+    /// Dataset description (English).
+    pub description: String,
+    /// Dataset description (Italian).
+    pub description_it: String,
+    /// Stable identifier of the dataset (DCAT-AP_IT asks for one).
+    pub identifier: String,
+    /// Who publishes it.
+    pub publisher: Agent,
+    /// Who holds the rights (DCAT-AP_IT).
+    pub rights_holder: Agent,
+    /// Whom to contact.
+    pub contact: Contact,
+    /// Licence IRI.
+    pub licence: String,
+    /// EU data themes (IRIs of the EU data-theme authority table).
+    pub themes: Vec<String>,
+    /// Update frequency (IRI of the EU frequency authority table).
+    pub accrual_periodicity: String,
+    /// Languages (IRIs of the EU language authority table).
+    pub languages: Vec<String>,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Geographic coverage (IRIs, such as the EU country authority's Italy).
+    pub spatial: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            title: "Networks of cities".into(),
+            title_it: "Reti di città".into(),
+            description: "Which cities belong to which networks (UNESCO Creative Cities Network, \
+                Eurocities, GAI, BJCEM, the coordination of Italy's creative cities), in which role \
+                and field, since when, and according to which source."
+                .into(),
+            description_it: "Quali città appartengono a quali reti (Rete delle città creative \
+                UNESCO, Eurocities, GAI, BJCEM, coordinamento delle città creative italiane), con \
+                quale ruolo e in quale ambito, da quando e secondo quale fonte."
+                .into(),
+            identifier: "reti-city-networks".into(),
+            publisher: Agent {
+                name: "reti open-data office".into(),
+                iri: None,
+                homepage: None,
+            },
+            rights_holder: Agent {
+                name: "reti open-data office".into(),
+                iri: None,
+                homepage: None,
+            },
+            contact: Contact {
+                name: "reti open-data office".into(),
+                email: "opendata@example.org".into(),
+            },
+            licence: "http://creativecommons.org/licenses/by/4.0/".into(),
+            themes: vec![
+                "http://publications.europa.eu/resource/authority/data-theme/EDUC".into(),
+                "http://publications.europa.eu/resource/authority/data-theme/GOVE".into(),
+            ],
+            accrual_periodicity: "http://publications.europa.eu/resource/authority/frequency/IRREG"
+                .into(),
+            languages: vec![
+                "http://publications.europa.eu/resource/authority/language/ENG".into(),
+                "http://publications.europa.eu/resource/authority/language/ITA".into(),
+            ],
+            keywords: vec![
+                "city networks".into(),
+                "UNESCO Creative Cities".into(),
+                "Eurocities".into(),
+                "culture".into(),
+            ],
+            spatial: vec!["http://publications.europa.eu/resource/authority/country/ITA".into()],
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path`; a missing file gives the defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => return Err(ConfigError::Read { path: shown, source }),
+        };
+        toml::from_str(&text).map_err(|e| {
+            let file = crate::diagnostic::SourceText::new(path.to_owned(), text.clone());
+            let (line, column) = file.line_column(e.span().map_or(0, |s| s.start));
+            ConfigError::Invalid {
+                path: shown,
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            }
+        })
+    }
+}

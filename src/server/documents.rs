@@ -1,0 +1,107 @@
+//! Dereferenceable URIs: `/id/{kind}/{slug}` answers 303 See Other to the document in the
+//! negotiated format; `/doc/{kind}/{slug}[.ext]` is the document itself (HTML for people,
+//! Turtle, JSON-LD, N-Triples, RDF/XML for machines).
+
+use super::negotiate::{self, Lang, Repr};
+use super::{AppState, Published, cacheable, error_page, pages, vary_accept, write_graph};
+use crate::rdf::KINDS;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::NamedNode;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Formats of a document, in the order offered to a client that accepts anything.
+pub const DOCUMENT_FORMATS: [Repr; 5] = [Repr::Turtle, Repr::Html, Repr::JsonLd, Repr::NTriples, Repr::RdfXml];
+
+/// The resource IRI for a kind and slug, if it names something published.
+fn resource(published: &Published, kind: &str, slug: &str) -> Option<NamedNode> {
+    if !KINDS.contains(&kind) || !crate::model::is_valid_slug(slug) {
+        return None;
+    }
+    let iri = published.base().mint(kind, slug);
+    published.dataset.contains_subject(&iri).then_some(iri)
+}
+
+fn not_found(headers: &HeaderMap, kind: &str, slug: &str) -> Response {
+    vary_accept(error_page(headers, StatusCode::NOT_FOUND, &format!("no resource is published as id/{kind}/{slug}")))
+}
+
+/// `GET /id/{kind}/{slug}`: 303 to the document.
+pub async fn redirect(State(state): State<Arc<AppState>>, headers: HeaderMap, Path((kind, slug)): Path<(String, String)>) -> Response {
+    let published = state.current();
+    if resource(&published, &kind, &slug).is_none() {
+        return not_found(&headers, &kind, &slug);
+    }
+    let repr = match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
+        Ok(r) => r,
+        Err(e) => return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response()),
+    };
+    let location = published.url(&format!("doc/{kind}/{slug}.{}", repr.extension()));
+    let mut response = (StatusCode::SEE_OTHER, format!("See {location}\n")).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    vary_accept(response)
+}
+
+/// `GET /doc/{kind}/{slug}` (negotiated) or `/doc/{kind}/{slug}.{ext}`.
+pub async fn document(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((kind, file)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let published = state.current();
+    let (slug, ext) = match file.rsplit_once('.') {
+        Some((slug, ext)) => (slug.to_owned(), Some(ext.to_owned())),
+        None => (file.clone(), None),
+    };
+    let Some(iri) = resource(&published, &kind, &slug) else {
+        return not_found(&headers, &kind, &slug);
+    };
+    let negotiated = ext.is_none();
+    let repr = match ext {
+        Some(ext) => match Repr::from_name(&ext, &DOCUMENT_FORMATS).filter(|r| r.extension() == ext) {
+            Some(r) => r,
+            None => return not_found(&headers, &kind, &file),
+        },
+        None => match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
+            Ok(r) => r,
+            Err(e) => return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response()),
+        },
+    };
+    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let triples = match published.dataset.describe(&iri) {
+        Ok(t) => t,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("store error: {e}")).into_response(),
+    };
+    let (body, tag) = if repr == Repr::Html {
+        (pages::resource_page(&published, &iri, &triples, lang).into_bytes(), format!("{kind}-{slug}-html-{}", lang.tag()))
+    } else {
+        (write_graph(&published, &triples, repr), format!("{kind}-{slug}-{}", repr.extension()))
+    };
+    let mut response = cacheable(&headers, &published, published.etag(&tag), &repr.content_type(), body);
+    let h = response.headers_mut();
+    let doc = published.url(&format!("doc/{kind}/{slug}"));
+    let links: Vec<String> = DOCUMENT_FORMATS
+        .iter()
+        .filter(|r| **r != repr || negotiated)
+        .map(|r| format!("<{doc}.{}>; rel=\"alternate\"; type=\"{}\"", r.extension(), r.media_type()))
+        .chain([format!("<{}>; rel=\"describes\"", iri.as_str())])
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {
+        h.insert(header::LINK, v);
+    }
+    if negotiated {
+        if let Ok(v) = HeaderValue::from_str(&format!("{doc}.{}", repr.extension())) {
+            h.insert(header::CONTENT_LOCATION, v);
+        }
+        h.append(header::VARY, HeaderValue::from_static("Accept"));
+    }
+    if repr == Repr::Html {
+        h.append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    }
+    response
+}

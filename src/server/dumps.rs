@@ -1,0 +1,63 @@
+//! `/dumps/`: the whole dataset in every format, made once per build, with `SHA256SUMS`,
+//! `ETag`/`Last-Modified` revalidation and `Content-Disposition`.
+
+use super::negotiate::{self, Lang, Repr};
+use super::{AppState, cacheable, error_page, pages, vary_accept};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// `GET /dumps/`: HTML for browsers, JSON otherwise.
+pub async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let published = state.current();
+    let repr = negotiate::negotiate(&headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json);
+    if repr == Repr::Html {
+        let lang = Lang::from_headers(&headers, None);
+        let html = pages::dumps_page(&published, lang);
+        return vary_accept(cacheable(&headers, &published, published.etag(&format!("dumps-html-{}", lang.tag())), &repr.content_type(), html));
+    }
+    let files: Vec<serde_json::Value> = published
+        .dumps
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "name": d.name,
+                "url": published.url(&format!("dumps/{}", d.name)),
+                "mediaType": d.format.media_type(),
+                "byteSize": d.bytes.len(),
+                "sha256": d.sha256,
+                "namedGraphs": d.format.keeps_graphs(),
+            })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "dumps": files,
+        "checksums": published.url("dumps/SHA256SUMS"),
+        "modified": httpdate::fmt_http_date(published.modified),
+    });
+    vary_accept(cacheable(&headers, &published, published.etag("dumps-json"), "application/json", body.to_string()))
+}
+
+/// `GET /dumps/{file}`: only the published names are served; anything else is 404.
+pub async fn file(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+    let published = state.current();
+    let (bytes, content_type, etag) = if name == "SHA256SUMS" {
+        (published.sha256sums.clone(), "text/plain; charset=utf-8".to_owned(), published.etag("sha256sums"))
+    } else if let Some(d) = published.dumps.iter().find(|d| d.name == name) {
+        let ct = match d.format {
+            crate::export::Format::Turtle => "text/turtle; charset=utf-8".to_owned(),
+            f => f.media_type().to_owned(),
+        };
+        (d.bytes.clone(), ct, format!("\"{}\"", d.sha256))
+    } else {
+        return error_page(&headers, StatusCode::NOT_FOUND, &format!("no dump is named {name}; see /dumps/"));
+    };
+    let mut response = cacheable(&headers, &published, etag, &content_type, bytes);
+    if response.status() == StatusCode::OK {
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+            response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    response.into_response()
+}

@@ -1,0 +1,414 @@
+//! `reti serve`: the dataset over HTTP — SPARQL endpoint, dereferenceable URIs, HTML pages,
+//! dumps, stored queries and catalog metadata.
+//!
+//! Everything a request may read is built before the server answers: the store, every dump
+//! (serialised once per build), checksums, the catalog. A request only reads an immutable
+//! [`Published`]; a rebuild makes a new one and swaps it in whole ([`AppState::replace`]), so no
+//! request ever sees half of two builds.
+//!
+//! ```no_run
+//! # async fn run() -> anyhow::Result<()> {
+//! use reti::server::{AppState, BuildOptions, Published, Settings};
+//! let options = BuildOptions::defaults("http://127.0.0.1:7878/")?;
+//! let published = tokio::task::spawn_blocking(move || Published::build(&options)).await??;
+//! let state = AppState::new(published, Settings::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:7878").await?;
+//! axum::serve(listener, reti::server::app(state)).await?;
+//! # Ok(()) }
+//! ```
+
+mod catalog;
+mod documents;
+mod dumps;
+pub mod negotiate;
+mod pages;
+mod sparql;
+mod stored_queries;
+
+use crate::config::{Config, ConfigError};
+use crate::dataset::{BuildError, Dataset};
+use crate::export::{self, ExportError, Format};
+use crate::rdf::{Base, BaseError};
+use arc_swap::ArcSwap;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bytes::Bytes;
+use negotiate::{Lang, Repr};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use tokio::sync::Semaphore;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use stored_queries::StoredQuery;
+
+/// Where the published content comes from.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Source files.
+    pub data: PathBuf,
+    /// Stored queries (`*.rq`).
+    pub queries: PathBuf,
+    /// Catalog metadata.
+    pub config: Config,
+    /// Base of minted IRIs.
+    pub base: Base,
+}
+
+impl BuildOptions {
+    /// The shipped layout (`data/`, `queries/`, default metadata) under `base`.
+    pub fn defaults(base: &str) -> Result<Self, BaseError> {
+        Ok(Self {
+            data: "data".into(),
+            queries: "queries".into(),
+            config: Config::default(),
+            base: Base::new(base)?,
+        })
+    }
+}
+
+/// Why content could not be published. The previous content, if any, stays published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The data does not build.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// `reti.toml` is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A stored query is invalid.
+    #[error("{0}")]
+    Queries(String),
+    /// A dump could not be made.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+/// One dump file, serialised once per build.
+#[derive(Debug, Clone)]
+pub struct Dump {
+    /// Its format.
+    pub format: Format,
+    /// `reti.{ext}`.
+    pub name: String,
+    /// The content.
+    pub bytes: Bytes,
+    /// Lowercase hex SHA-256 of the content.
+    pub sha256: String,
+}
+
+/// Everything one build publishes. Immutable once built.
+pub struct Published {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// Catalog metadata.
+    pub config: Config,
+    /// The dumps, in [`Format::ALL`] order.
+    pub dumps: Vec<Dump>,
+    /// `SHA256SUMS` of the dumps.
+    pub sha256sums: Bytes,
+    /// When this build was made (`Last-Modified`, the catalog's `modified`).
+    pub modified: SystemTime,
+    /// A digest of the N-Quads dump: changes exactly when the data changes (used in ETags).
+    pub version: String,
+    /// Stored queries, by name.
+    pub queries: Vec<StoredQuery>,
+    /// Serialised results of stored queries, by query name and representation.
+    results: Mutex<HashMap<(String, Repr), Bytes>>,
+}
+
+impl Published {
+    /// Builds the dataset, the dumps and the stored queries. Blocking: run it off the async
+    /// runtime.
+    pub fn build(options: &BuildOptions) -> Result<Self, PublishError> {
+        let dataset = Dataset::build(&options.data, options.base.clone())?;
+        let queries = stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
+        let mut dumps = Vec::new();
+        for format in Format::ALL {
+            let mut bytes = Vec::new();
+            export::write(&dataset, format, None, &mut bytes)?;
+            dumps.push(Dump {
+                format,
+                name: export::dump_file_name(format),
+                sha256: export::hex(&Sha256::digest(&bytes)),
+                bytes: bytes.into(),
+            });
+        }
+        let sha256sums: String = dumps
+            .iter()
+            .map(|d| format!("{}  {}\n", d.sha256, d.name))
+            .collect();
+        let version = dumps
+            .iter()
+            .find(|d| d.format == Format::NQuads)
+            .map(|d| d.sha256[..16].to_owned())
+            .unwrap_or_default();
+        Ok(Self {
+            dataset,
+            config: options.config.clone(),
+            dumps,
+            sha256sums: sha256sums.into(),
+            modified: SystemTime::now(),
+            version,
+            queries,
+            results: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The base IRI.
+    pub fn base(&self) -> &Base {
+        self.dataset.base()
+    }
+
+    /// `{base}{path}`: the public URL of a path served here.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base().as_str(), path.trim_start_matches('/'))
+    }
+
+    /// An ETag for a representation of this build's content.
+    pub fn etag(&self, what: &str) -> String {
+        format!("\"{}-{}\"", self.version, what)
+    }
+}
+
+/// Limits that protect the server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A query running longer is cancelled and answered with 503.
+    pub query_timeout: Duration,
+    /// Queries evaluated at once; others wait (up to the timeout) for a turn.
+    pub max_concurrent_queries: usize,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Largest serialised query result; a larger one is refused rather than truncated.
+    pub max_result_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            query_timeout: Duration::from_secs(10),
+            max_concurrent_queries: 4,
+            max_body_bytes: 1 << 20,
+            max_result_bytes: 64 << 20,
+        }
+    }
+}
+
+/// The state shared by all requests.
+pub struct AppState {
+    published: ArcSwap<Published>,
+    /// Limits.
+    pub settings: Settings,
+    query_permits: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// State serving `published`.
+    pub fn new(published: Published, settings: Settings) -> Arc<Self> {
+        let permits = settings.max_concurrent_queries.max(1);
+        Arc::new(Self {
+            published: ArcSwap::from_pointee(published),
+            settings,
+            query_permits: Arc::new(Semaphore::new(permits)),
+        })
+    }
+
+    /// The content being served now.
+    pub fn current(&self) -> Arc<Published> {
+        self.published.load_full()
+    }
+
+    /// Serves `published` from now on; requests under way finish on the old content.
+    pub fn replace(&self, published: Published) {
+        self.published.store(Arc::new(published));
+    }
+}
+
+/// The router, shared by `reti serve` and the tests.
+pub fn app(state: Arc<AppState>) -> Router {
+    let body_limit = state.settings.max_body_bytes;
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/health", get(health))
+        .route("/sparql", get(sparql::get).post(sparql::post))
+        .route("/id/{kind}/{slug}", get(documents::redirect))
+        .route("/doc/{kind}/{file}", get(documents::document))
+        .route("/queries", get(stored_queries::list))
+        .route("/queries/", get(stored_queries::list))
+        .route("/queries/{name}", get(stored_queries::run))
+        .route("/dumps", get(dumps::list))
+        .route("/dumps/", get(dumps::list))
+        .route("/dumps/{file}", get(dumps::file))
+        .route("/catalog", get(catalog::catalog))
+        .route("/.well-known/void", get(catalog::void))
+        .route("/ontology", get(catalog::ontology))
+        .route("/context.jsonld", get(catalog::context))
+        .route("/assets/{file}", get(pages::asset))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(CompressionLayer::new())
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD, axum::http::Method::POST])
+                .allow_headers(Any)
+                .expose_headers([header::ETAG, header::LAST_MODIFIED, header::LINK, header::CONTENT_LOCATION, header::CONTENT_DISPOSITION]),
+        )
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+}
+
+async fn health() -> &'static str {
+    "ok\n"
+}
+
+async fn not_found(headers: HeaderMap, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    error_page(&headers, StatusCode::NOT_FOUND, &format!("nothing is published at {path}"))
+}
+
+/// An error answered in the form the client reads: an HTML page for browsers, plain text
+/// otherwise.
+pub fn error_page(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
+    if negotiate::prefers_html(headers) {
+        let lang = Lang::from_headers(headers, None);
+        let html = pages::error_page(status, message, lang);
+        (status, [(header::CONTENT_TYPE, Repr::Html.content_type())], html).into_response()
+    } else {
+        plain_error(status, message)
+    }
+}
+
+/// A plain-text error.
+pub fn plain_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{message}\n"),
+    )
+        .into_response()
+}
+
+/// Whether the request's validators match: answer 304 Not Modified.
+pub fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
+    if let Some(tags) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        let weak = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+        return tags.split(',').any(|t| t.trim() == "*" || weak(t) == weak(etag));
+    }
+    if let Some(since) = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+    {
+        let modified_secs = modified
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let since_secs = since
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        return modified_secs <= since_secs;
+    }
+    false
+}
+
+/// A cacheable response of this build's content: `ETag`, `Last-Modified`, 304 on revalidation.
+pub fn cacheable(
+    headers: &HeaderMap,
+    published: &Published,
+    etag: String,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> Response {
+    let last_modified = httpdate::fmt_http_date(published.modified);
+    if not_modified(headers, &etag, published.modified) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, etag), (header::LAST_MODIFIED, last_modified)],
+        )
+            .into_response();
+    }
+    let mut response = Response::new(body.into());
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&last_modified) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    response
+}
+
+/// Adds `Vary: Accept` (the response depends on content negotiation).
+pub fn vary_accept(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
+/// Serialises triples in a graph representation.
+pub fn write_graph(published: &Published, triples: &[oxigraph::model::Triple], repr: Repr) -> Vec<u8> {
+    let format = match repr {
+        Repr::NTriples => Format::NTriples,
+        Repr::RdfXml => Format::RdfXml,
+        Repr::JsonLd => Format::JsonLd,
+        Repr::TriG => Format::TriG,
+        _ => Format::Turtle,
+    };
+    let mut bytes = Vec::new();
+    let prefixes = published.base().prefixes();
+    let result = if format == Format::TriG {
+        let quads: Vec<oxigraph::model::Quad> = triples
+            .iter()
+            .map(|t| t.clone().in_graph(oxigraph::model::GraphName::DefaultGraph))
+            .collect();
+        export::write_quads(&quads, format, &prefixes, &mut bytes)
+    } else {
+        export::write_triples(triples, format, &prefixes, &mut bytes)
+    };
+    // writing to memory cannot fail; an empty body would be the only outcome
+    if result.is_err() {
+        bytes.clear();
+    }
+    bytes
+}
+
+/// Waits for the shutdown signal (SIGINT or SIGTERM).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests under way");
+}

@@ -1,0 +1,255 @@
+//! Content negotiation: which representation a client gets, from its `Accept` header, a
+//! `?format=` parameter or a file extension.
+
+use axum::http::{HeaderMap, header};
+use headers_accept::Accept;
+use mediatype::MediaType;
+use std::str::FromStr;
+
+/// A representation reti can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Repr {
+    /// HTML page.
+    Html,
+    /// Turtle.
+    Turtle,
+    /// N-Triples.
+    NTriples,
+    /// RDF/XML.
+    RdfXml,
+    /// JSON-LD.
+    JsonLd,
+    /// TriG.
+    TriG,
+    /// N-Quads.
+    NQuads,
+    /// SPARQL results JSON.
+    SparqlJson,
+    /// SPARQL results XML.
+    SparqlXml,
+    /// SPARQL results CSV.
+    Csv,
+    /// SPARQL results TSV.
+    Tsv,
+    /// Plain JSON (listings).
+    Json,
+}
+
+impl Repr {
+    /// The media type sent in `Content-Type` (and matched against `Accept`).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Repr::Html => "text/html",
+            Repr::Turtle => "text/turtle",
+            Repr::NTriples => "application/n-triples",
+            Repr::RdfXml => "application/rdf+xml",
+            Repr::JsonLd => "application/ld+json",
+            Repr::TriG => "application/trig",
+            Repr::NQuads => "application/n-quads",
+            Repr::SparqlJson => "application/sparql-results+json",
+            Repr::SparqlXml => "application/sparql-results+xml",
+            Repr::Csv => "text/csv",
+            Repr::Tsv => "text/tab-separated-values",
+            Repr::Json => "application/json",
+        }
+    }
+
+    /// `Content-Type` header value, with a charset for text.
+    pub fn content_type(self) -> String {
+        match self {
+            Repr::Html | Repr::Turtle | Repr::Csv | Repr::Tsv => {
+                format!("{}; charset=utf-8", self.media_type())
+            }
+            other => other.media_type().to_owned(),
+        }
+    }
+
+    /// File extension and `?format=` name.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Repr::Html => "html",
+            Repr::Turtle => "ttl",
+            Repr::NTriples => "nt",
+            Repr::RdfXml => "rdf",
+            Repr::JsonLd => "jsonld",
+            Repr::TriG => "trig",
+            Repr::NQuads => "nq",
+            Repr::SparqlJson | Repr::Json => "json",
+            Repr::SparqlXml => "xml",
+            Repr::Csv => "csv",
+            Repr::Tsv => "tsv",
+        }
+    }
+
+    /// The representation named by a `?format=` value or an extension, among `available`.
+    pub fn from_name(name: &str, available: &[Repr]) -> Option<Repr> {
+        let name = name.to_ascii_lowercase();
+        available.iter().copied().find(|r| {
+            r.extension() == name
+                || r.media_type() == name
+                || matches!(
+                    (r, name.as_str()),
+                    (Repr::Turtle, "turtle")
+                        | (Repr::JsonLd, "json-ld")
+                        | (Repr::RdfXml, "rdfxml" | "xml")
+                        | (Repr::NTriples, "ntriples")
+                        | (Repr::NQuads, "nquads")
+                )
+        })
+    }
+
+    /// Extra media types clients use for the same representation.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Repr::Html => &["application/xhtml+xml"],
+            Repr::Turtle => &["application/x-turtle", "application/turtle"],
+            Repr::NTriples => &["text/plain"],
+            Repr::RdfXml => &["application/xml", "text/xml"],
+            Repr::JsonLd => &[],
+            Repr::SparqlJson => &["application/json"],
+            Repr::SparqlXml => &["application/xml", "text/xml"],
+            _ => &[],
+        }
+    }
+}
+
+/// The client accepts none of the representations offered.
+#[derive(Debug)]
+pub struct NotAcceptable {
+    /// What could have been served.
+    pub available: Vec<Repr>,
+}
+
+impl NotAcceptable {
+    /// A message listing what is available.
+    pub fn message(&self) -> String {
+        let list: Vec<&str> = self.available.iter().map(|r| r.media_type()).collect();
+        format!("none of the media types in Accept can be served here; available: {}", list.join(", "))
+    }
+}
+
+/// Chooses among `available` (in the server's order of preference) by the request's `Accept`
+/// header. No header, or one that cannot be parsed, means "anything": the first available.
+pub fn negotiate(headers: &HeaderMap, available: &[Repr]) -> Result<Repr, NotAcceptable> {
+    let Some(value) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return available.first().copied().ok_or(NotAcceptable { available: Vec::new() });
+    };
+    // headers-accept orders by quality; very long headers are cut to keep parsing cheap
+    let value: String = value.chars().take(4096).collect();
+    let Ok(accept) = Accept::from_str(&value) else {
+        return available.first().copied().ok_or(NotAcceptable { available: Vec::new() });
+    };
+    // Offer each representation under its main media type and its aliases.
+    let mut offered: Vec<(MediaType<'static>, Repr)> = Vec::new();
+    for repr in available {
+        for name in std::iter::once(repr.media_type()).chain(repr.aliases().iter().copied()) {
+            if let Ok(mt) = MediaType::parse(name) {
+                if !offered.iter().any(|(m, _)| *m == mt) {
+                    offered.push((mt, *repr));
+                }
+            }
+        }
+    }
+    let types: Vec<MediaType<'static>> = offered.iter().map(|(m, _)| m.clone()).collect();
+    accept
+        .negotiate(&types)
+        .and_then(|chosen| offered.iter().find(|(m, _)| m == chosen).map(|(_, r)| *r))
+        .ok_or_else(|| NotAcceptable {
+            available: available.to_vec(),
+        })
+}
+
+/// Whether the client asks for HTML before any RDF format (browsers do).
+pub fn prefers_html(headers: &HeaderMap) -> bool {
+    negotiate(headers, &[Repr::Turtle, Repr::Html]).is_ok_and(|r| r == Repr::Html)
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("html"))
+}
+
+/// The reader's language, from `Accept-Language`: Italian or English (the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Italian.
+    It,
+}
+
+impl Lang {
+    /// BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::It => "it",
+        }
+    }
+
+    /// The preferred language of `Accept-Language`, or `?lang=` when given.
+    pub fn from_headers(headers: &HeaderMap, explicit: Option<&str>) -> Lang {
+        if let Some(l) = explicit {
+            return if l.eq_ignore_ascii_case("it") { Lang::It } else { Lang::En };
+        }
+        let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+            return Lang::En;
+        };
+        let mut best = (Lang::En, -1.0_f32);
+        for part in value.split(',').take(64) {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            let lang = if tag == "it" || tag.starts_with("it-") {
+                Some(Lang::It)
+            } else if tag == "en" || tag.starts_with("en-") {
+                Some(Lang::En)
+            } else {
+                None
+            };
+            if let Some(lang) = lang {
+                if q > best.1 {
+                    best = (lang, q);
+                }
+            }
+        }
+        best.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).expect("header"));
+        h
+    }
+
+    #[test]
+    fn browsers_get_html_and_rdf_clients_rdf() {
+        let docs = [Repr::Turtle, Repr::Html, Repr::JsonLd];
+        let firefox = accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        assert_eq!(negotiate(&firefox, &docs).ok(), Some(Repr::Html));
+        assert_eq!(negotiate(&accept("text/turtle"), &docs).ok(), Some(Repr::Turtle));
+        assert_eq!(negotiate(&accept("application/ld+json;q=0.9, text/turtle;q=0.5"), &docs).ok(), Some(Repr::JsonLd));
+        assert_eq!(negotiate(&accept("*/*"), &docs).ok(), Some(Repr::Turtle));
+        assert_eq!(negotiate(&HeaderMap::new(), &docs).ok(), Some(Repr::Turtle));
+        assert!(negotiate(&accept("image/png"), &docs).is_err());
+        assert!(prefers_html(&firefox));
+        assert!(!prefers_html(&accept("*/*")));
+    }
+
+    #[test]
+    fn languages() {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("it-IT,it;q=0.9,en;q=0.8"));
+        assert_eq!(Lang::from_headers(&h, None), Lang::It);
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("de, en;q=0.5, it;q=0.4"));
+        assert_eq!(Lang::from_headers(&h, None), Lang::En);
+        assert_eq!(Lang::from_headers(&h, Some("it")), Lang::It);
+    }
+}

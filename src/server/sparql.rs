@@ -1,0 +1,321 @@
+//! The SPARQL 1.1 Protocol, query only: `GET ?query=`, `POST` of a form or of
+//! `application/sparql-query`; `default-graph-uri` and `named-graph-uri`; results by `Accept`.
+//!
+//! Updates are refused (403): the endpoint is read-only, always. A query runs in a blocking
+//! task under a timeout that really cancels it, with a cap on queries running at once. Its
+//! whole result is serialised before the status is sent, so a query that times out or grows
+//! too large gets a clear error, never a truncated 200.
+
+use super::negotiate::{self, Lang, Repr};
+use super::{AppState, Published, pages, plain_error, vary_accept};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryDataset, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use spargebra::{Query, SparqlParser};
+use std::io::Write;
+use std::sync::Arc;
+
+const TABULAR: [Repr; 4] = [Repr::SparqlJson, Repr::SparqlXml, Repr::Csv, Repr::Tsv];
+const GRAPH: [Repr; 5] = [Repr::Turtle, Repr::NTriples, Repr::RdfXml, Repr::JsonLd, Repr::TriG];
+
+/// Request parameters, decoded.
+#[derive(Debug, Default)]
+struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Decodes `a=1&b=2`, refusing percent-encoded bytes that are not UTF-8.
+    fn parse(encoded: &str) -> Result<Self, String> {
+        let mut pairs = Vec::new();
+        for part in encoded.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            let decode = |s: &str| {
+                percent_encoding::percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8()
+                    .map(|c| c.into_owned())
+                    .map_err(|_| "a request parameter is not valid UTF-8 once percent-decoded".to_owned())
+            };
+            pairs.push((decode(k)?, decode(v)?));
+        }
+        Ok(Self { pairs })
+    }
+
+    fn all(&self, key: &str) -> Vec<&str> {
+        self.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    }
+
+    fn one(&self, key: &str) -> Option<&str> {
+        self.all(key).first().copied()
+    }
+}
+
+/// `GET /sparql`.
+pub async fn get(State(state): State<Arc<AppState>>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let params = match Params::parse(raw.as_deref().unwrap_or("")) {
+        Ok(p) => p,
+        Err(e) => return plain_error(StatusCode::BAD_REQUEST, &e),
+    };
+    if params.pairs.iter().all(|(k, _)| k != "query" && k != "update") {
+        let published = state.current();
+        if negotiate::prefers_html(&headers) {
+            let lang = Lang::from_headers(&headers, params.one("lang"));
+            let html = pages::query_page(&published, lang, params.one("example"));
+            return vary_accept(([(header::CONTENT_TYPE, Repr::Html.content_type())], html).into_response());
+        }
+        return service_description(&published, &headers);
+    }
+    answer(&state, &headers, &params, None).await
+}
+
+/// `POST /sparql`.
+pub async fn post(State(state): State<Arc<AppState>>, headers: HeaderMap, RawQuery(raw): RawQuery, body: Bytes) -> Response {
+    let url_params = match Params::parse(raw.as_deref().unwrap_or("")) {
+        Ok(p) => p,
+        Err(e) => return plain_error(StatusCode::BAD_REQUEST, &e),
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return plain_error(StatusCode::BAD_REQUEST, "the request body is not valid UTF-8");
+    };
+    match content_type.as_str() {
+        "application/x-www-form-urlencoded" => match Params::parse(text) {
+            Ok(params) => answer(&state, &headers, &params, None).await,
+            Err(e) => plain_error(StatusCode::BAD_REQUEST, &e),
+        },
+        "application/sparql-query" => answer(&state, &headers, &url_params, Some(text.to_owned())).await,
+        "application/sparql-update" => read_only(),
+        "" => plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "a POST to /sparql needs a Content-Type: application/sparql-query or application/x-www-form-urlencoded",
+        ),
+        other => plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!("cannot read a body of type {other}: send application/sparql-query or application/x-www-form-urlencoded"),
+        ),
+    }
+}
+
+fn read_only() -> Response {
+    plain_error(StatusCode::FORBIDDEN, "this SPARQL endpoint is read-only: updates are not accepted")
+}
+
+async fn answer(state: &Arc<AppState>, headers: &HeaderMap, params: &Params, body_query: Option<String>) -> Response {
+    if !params.all("update").is_empty() {
+        return read_only();
+    }
+    let mut queries: Vec<String> = params.all("query").into_iter().map(str::to_owned).collect();
+    queries.extend(body_query);
+    let text = match queries.as_slice() {
+        [one] => one.clone(),
+        [] => return plain_error(StatusCode::BAD_REQUEST, "no query: give one `query` parameter"),
+        _ => return plain_error(StatusCode::BAD_REQUEST, "more than one query: give exactly one `query`"),
+    };
+    let published = state.current();
+    let query = match parse(&published, &text) {
+        Ok(q) => q,
+        Err(response) => return response,
+    };
+    let dataset = match dataset_of(params) {
+        Ok(d) => d,
+        Err(e) => return plain_error(StatusCode::BAD_REQUEST, &e),
+    };
+    let available: &[Repr] = if matches!(query, Query::Select { .. } | Query::Ask { .. }) { &TABULAR } else { &GRAPH };
+    let repr = match params.one("format") {
+        Some(name) => match Repr::from_name(name, available) {
+            Some(r) => r,
+            None => {
+                let names: Vec<&str> = available.iter().map(|r| r.extension()).collect();
+                return plain_error(StatusCode::BAD_REQUEST, &format!("unknown format `{name}` for this query; use one of {}", names.join(", ")));
+            }
+        },
+        None => match negotiate::negotiate(headers, available) {
+            Ok(r) => r,
+            Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
+        },
+    };
+    match run(state, published, query, dataset, repr).await {
+        Ok(bytes) => vary_accept(([(header::CONTENT_TYPE, repr.content_type())], bytes).into_response()),
+        Err(response) => response,
+    }
+}
+
+/// Parses a query against the dataset's base; an update gets 403, a syntax error 400 with the
+/// parser's message.
+pub fn parse(published: &Published, text: &str) -> Result<Query, Response> {
+    let parser = || SparqlParser::new().with_base_iri(published.base().as_str());
+    let Ok(parser_q) = parser() else {
+        return Err(plain_error(StatusCode::INTERNAL_SERVER_ERROR, "the base IRI is invalid"));
+    };
+    match parser_q.parse_query(text) {
+        Ok(q) => Ok(q),
+        Err(e) => {
+            if parser().is_ok_and(|p| p.parse_update(text).is_ok()) {
+                Err(read_only())
+            } else {
+                Err(plain_error(StatusCode::BAD_REQUEST, &format!("the query is not valid SPARQL: {e}")))
+            }
+        }
+    }
+}
+
+fn dataset_of(params: &Params) -> Result<Option<QueryDataset>, String> {
+    let default = params.all("default-graph-uri");
+    let named = params.all("named-graph-uri");
+    if default.is_empty() && named.is_empty() {
+        return Ok(None);
+    }
+    let iri = |s: &str| NamedNode::new(s).map_err(|e| format!("`{s}` is not an IRI: {e}"));
+    let mut dataset = QueryDataset::new();
+    if !default.is_empty() {
+        dataset.set_default_graph(default.iter().map(|s| iri(s).map(GraphName::from)).collect::<Result<_, _>>()?);
+    }
+    if !named.is_empty() {
+        dataset.set_available_named_graphs(named.iter().map(|s| iri(s).map(NamedOrBlankNode::from)).collect::<Result<_, _>>()?);
+    } else if !default.is_empty() {
+        dataset.set_available_named_graphs(Vec::new());
+    }
+    Ok(Some(dataset))
+}
+
+/// Why a query produced no result.
+enum Failure {
+    Cancelled,
+    TooLarge,
+    Evaluation(QueryEvaluationError),
+}
+
+/// A writer that refuses to grow past a limit.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            return Err(std::io::Error::other("result too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Evaluates `query` and serialises its whole result as `repr`, under the server's timeout,
+/// concurrency cap and size cap.
+pub async fn run(state: &Arc<AppState>, published: Arc<Published>, query: Query, dataset: Option<QueryDataset>, repr: Repr) -> Result<Bytes, Response> {
+    let settings = &state.settings;
+    let timeout = settings.query_timeout;
+    let Ok(Ok(permit)) = tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await else {
+        return Err(plain_error(StatusCode::SERVICE_UNAVAILABLE, "too many queries are running; try again shortly"));
+    };
+    let token = CancellationToken::new();
+    let timer = {
+        let token = token.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(timeout).await;
+            token.cancel();
+        })
+    };
+    let limit = settings.max_result_bytes;
+    let task_token = token.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let evaluator = SparqlEvaluator::new().with_cancellation_token(task_token.clone());
+        let results = published.dataset.evaluate(evaluator, query, dataset).map_err(|e| match e {
+            crate::dataset::QueryError::Evaluation(e) => Failure::Evaluation(e),
+            crate::dataset::QueryError::Syntax(e) => Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e))),
+        })?;
+        let mut out = Capped { bytes: Vec::new(), limit };
+        serialize(&published, results, repr, &mut out, &task_token)?;
+        Ok::<_, Failure>(out.bytes)
+    })
+    .await;
+    timer.abort();
+    drop(permit);
+    match result {
+        Ok(Ok(bytes)) => Ok(bytes.into()),
+        Ok(Err(Failure::Cancelled)) => Err(plain_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("the query did not finish within {} seconds and was stopped; narrow it or add a LIMIT", timeout.as_secs_f64()),
+        )),
+        Ok(Err(Failure::TooLarge)) => Err(plain_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("the result is larger than {} MiB; narrow the query or add a LIMIT", limit >> 20),
+        )),
+        Ok(Err(Failure::Evaluation(e))) => Err(plain_error(StatusCode::BAD_REQUEST, &format!("the query failed: {e}"))),
+        Err(e) => {
+            tracing::error!("query task failed: {e}");
+            Err(plain_error(StatusCode::INTERNAL_SERVER_ERROR, "the query could not be evaluated"))
+        }
+    }
+}
+
+fn serialize(published: &Published, results: QueryResults<'static>, repr: Repr, out: &mut Capped, token: &CancellationToken) -> Result<(), Failure> {
+    let io = |e: std::io::Error| if token.is_cancelled() { Failure::Cancelled } else if e.to_string() == "result too large" { Failure::TooLarge } else { Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e))) };
+    let eval = |e: QueryEvaluationError| if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) { Failure::Cancelled } else { Failure::Evaluation(e) };
+    let format = match repr {
+        Repr::SparqlXml => QueryResultsFormat::Xml,
+        Repr::Csv => QueryResultsFormat::Csv,
+        Repr::Tsv => QueryResultsFormat::Tsv,
+        _ => QueryResultsFormat::Json,
+    };
+    match results {
+        QueryResults::Boolean(b) => {
+            QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(out, b).map_err(io)?;
+        }
+        QueryResults::Solutions(solutions) => {
+            let mut writer = QueryResultsSerializer::from_format(format)
+                .serialize_solutions_to_writer(out, solutions.variables().to_vec())
+                .map_err(io)?;
+            for solution in solutions {
+                writer.serialize(&solution.map_err(eval)?).map_err(io)?;
+            }
+            writer.finish().map_err(io)?;
+        }
+        QueryResults::Graph(triples) => {
+            let mut all = Vec::new();
+            for t in triples {
+                all.push(t.map_err(eval)?);
+                if all.len() % 4096 == 0 && token.is_cancelled() {
+                    return Err(Failure::Cancelled);
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            all.retain(|t| seen.insert(t.clone()));
+            all.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.to_string(), t.object.to_string()));
+            let bytes = super::write_graph(published, &all, repr);
+            out.write_all(&bytes).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// The SPARQL service description, for RDF clients that `GET /sparql` without a query.
+fn service_description(published: &Published, headers: &HeaderMap) -> Response {
+    let available = [Repr::Turtle, Repr::JsonLd, Repr::RdfXml, Repr::NTriples];
+    let repr = match negotiate::negotiate(headers, &available) {
+        Ok(r) => r,
+        Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
+    };
+    let triples = super::catalog::service_description(published);
+    let body = super::write_graph(published, &triples, repr);
+    vary_accept(([(header::CONTENT_TYPE, repr.content_type())], body).into_response())
+}
+
+/// The formats a stored query's results are offered in, for its kind.
+pub fn formats_for(query: &Query) -> &'static [Repr] {
+    if matches!(query, Query::Select { .. } | Query::Ask { .. }) { &TABULAR } else { &GRAPH }
+}
+
