@@ -208,7 +208,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             max_concurrent_queries,
         } => {
             if !(query_timeout > 0.0 && query_timeout.is_finite()) {
-                return Err(usage("--query-timeout must be a positive number of seconds".into()));
+                return Err(usage(
+                    "--query-timeout must be a positive number of seconds".into(),
+                ));
             }
             let config = crate::config::Config::load(&config)?;
             let settings = crate::server::Settings {
@@ -308,14 +310,20 @@ async fn serve(
         None => format!("http://{address}/"),
     };
     let base = Base::new(&base).map_err(|e| usage(e.to_string()))?;
-    let options = crate::server::BuildOptions { data: data.clone(), queries, config, base };
+    let options = crate::server::BuildOptions {
+        data: data.clone(),
+        queries,
+        config,
+        base,
+    };
     let published = tokio::task::spawn_blocking(move || crate::server::Published::build(&options))
         .await
         .map_err(|e| anyhow::anyhow!("the build task failed: {e}"))?
         .map_err(|e| match e {
-            crate::server::PublishError::Build(BuildError::Invalid(d)) => {
-                Failure { code: 1, error: anyhow::anyhow!("{} is not valid:\n{d}", data.display()) }
-            }
+            crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
+                code: 1,
+                error: anyhow::anyhow!("{} is not valid:\n{d}", data.display()),
+            },
             other => other.into(),
         })?;
     let quads = published.dataset.summary().quads;

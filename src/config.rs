@@ -149,7 +149,12 @@ impl Config {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(source) => return Err(ConfigError::Read { path: shown, source }),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: shown,
+                    source,
+                });
+            }
         };
         toml::from_str(&text).map_err(|e| {
             let file = crate::diagnostic::SourceText::new(path.to_owned(), text.clone());

@@ -211,7 +211,12 @@ impl Dataset {
     /// Whether `iri` is the subject of a triple: the resource exists in the dataset.
     pub fn contains_subject(&self, iri: &NamedNode) -> bool {
         self.store
-            .quads_for_pattern(Some(iri.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph))
+            .quads_for_pattern(
+                Some(iri.as_ref().into()),
+                None,
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            )
             .next()
             .is_some()
     }
@@ -229,8 +234,8 @@ impl Dataset {
         let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
         // A node and its `#fragment` parts, with everything they say.
         let whole = |node: &NamedNode,
-                         out: &mut HashSet<Triple>,
-                         mentioned: &mut BTreeSet<NamedNode>|
+                     out: &mut HashSet<Triple>,
+                     mentioned: &mut BTreeSet<NamedNode>|
          -> Result<(), StorageError> {
             let prefix = format!("{}#", node.as_str());
             let mut todo = vec![node.clone()];
@@ -239,7 +244,10 @@ impl Dataset {
                 if !seen.insert(s.clone()) {
                     continue;
                 }
-                for q in self.store.quads_for_pattern(Some(s.as_ref().into()), None, None, default) {
+                for q in self
+                    .store
+                    .quads_for_pattern(Some(s.as_ref().into()), None, None, default)
+                {
                     let t = Triple::from(q?);
                     if let Term::NamedNode(o) = &t.object {
                         if o.as_str().starts_with(&prefix) {
@@ -255,11 +263,21 @@ impl Dataset {
         whole(iri, &mut out, &mut mentioned)?;
         // incoming links; memberships and sites pointing here are described whole
         let mut details: BTreeSet<NamedNode> = BTreeSet::new();
-        for q in self.store.quads_for_pattern(None, None, Some(iri.as_ref().into()), default) {
+        for q in self
+            .store
+            .quads_for_pattern(None, None, Some(iri.as_ref().into()), default)
+        {
             let t = Triple::from(q?);
             if let NamedOrBlankNode::NamedNode(s) = &t.subject {
                 mentioned.insert(s.clone());
-                let typed = |class| self.store.contains(QuadRef::new(s, rdf::TYPE, class, GraphNameRef::DefaultGraph));
+                let typed = |class| {
+                    self.store.contains(QuadRef::new(
+                        s,
+                        rdf::TYPE,
+                        class,
+                        GraphNameRef::DefaultGraph,
+                    ))
+                };
                 if typed(crate::vocab::org::MEMBERSHIP)? || typed(crate::vocab::org::SITE)? {
                     details.insert(s.clone());
                 }
@@ -272,7 +290,10 @@ impl Dataset {
         // labels of everything mentioned
         for m in mentioned {
             for p in [rdfs::LABEL, crate::vocab::skos::PREF_LABEL] {
-                for q in self.store.quads_for_pattern(Some(m.as_ref().into()), Some(p), None, default) {
+                for q in
+                    self.store
+                        .quads_for_pattern(Some(m.as_ref().into()), Some(p), None, default)
+                {
                     out.insert(Triple::from(q?));
                 }
             }

@@ -22,6 +22,6 @@ pub mod export;
 pub mod jsonld;
 pub mod model;
 pub mod rdf;
-pub mod source;
 pub mod server;
+pub mod source;
 pub mod vocab;

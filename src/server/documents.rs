@@ -13,7 +13,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Formats of a document, in the order offered to a client that accepts anything.
-pub const DOCUMENT_FORMATS: [Repr; 5] = [Repr::Turtle, Repr::Html, Repr::JsonLd, Repr::NTriples, Repr::RdfXml];
+pub const DOCUMENT_FORMATS: [Repr; 5] = [
+    Repr::Turtle,
+    Repr::Html,
+    Repr::JsonLd,
+    Repr::NTriples,
+    Repr::RdfXml,
+];
 
 /// The resource IRI for a kind and slug, if it names something published.
 fn resource(published: &Published, kind: &str, slug: &str) -> Option<NamedNode> {
@@ -25,11 +31,19 @@ fn resource(published: &Published, kind: &str, slug: &str) -> Option<NamedNode> 
 }
 
 fn not_found(headers: &HeaderMap, kind: &str, slug: &str) -> Response {
-    vary_accept(error_page(headers, StatusCode::NOT_FOUND, &format!("no resource is published as id/{kind}/{slug}")))
+    vary_accept(error_page(
+        headers,
+        StatusCode::NOT_FOUND,
+        &format!("no resource is published as id/{kind}/{slug}"),
+    ))
 }
 
 /// `GET /id/{kind}/{slug}`: 303 to the document.
-pub async fn redirect(State(state): State<Arc<AppState>>, headers: HeaderMap, Path((kind, slug)): Path<(String, String)>) -> Response {
+pub async fn redirect(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((kind, slug)): Path<(String, String)>,
+) -> Response {
     let published = state.current();
     if resource(&published, &kind, &slug).is_none() {
         return not_found(&headers, &kind, &slug);
@@ -63,32 +77,60 @@ pub async fn document(
     };
     let negotiated = ext.is_none();
     let repr = match ext {
-        Some(ext) => match Repr::from_name(&ext, &DOCUMENT_FORMATS).filter(|r| r.extension() == ext) {
-            Some(r) => r,
-            None => return not_found(&headers, &kind, &file),
-        },
+        Some(ext) => {
+            match Repr::from_name(&ext, &DOCUMENT_FORMATS).filter(|r| r.extension() == ext) {
+                Some(r) => r,
+                None => return not_found(&headers, &kind, &file),
+            }
+        }
         None => match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
             Ok(r) => r,
-            Err(e) => return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response()),
+            Err(e) => {
+                return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response());
+            }
         },
     };
     let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
     let triples = match published.dataset.describe(&iri) {
         Ok(t) => t,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, format!("store error: {e}")).into_response(),
+        Err(e) => {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("store error: {e}"),
+            )
+                .into_response();
+        }
     };
     let (body, tag) = if repr == Repr::Html {
-        (pages::resource_page(&published, &iri, &triples, lang).into_bytes(), format!("{kind}-{slug}-html-{}", lang.tag()))
+        (
+            pages::resource_page(&published, &iri, &triples, lang).into_bytes(),
+            format!("{kind}-{slug}-html-{}", lang.tag()),
+        )
     } else {
-        (write_graph(&published, &triples, repr), format!("{kind}-{slug}-{}", repr.extension()))
+        (
+            write_graph(&published, &triples, repr),
+            format!("{kind}-{slug}-{}", repr.extension()),
+        )
     };
-    let mut response = cacheable(&headers, &published, published.etag(&tag), &repr.content_type(), body);
+    let mut response = cacheable(
+        &headers,
+        &published,
+        published.etag(&tag),
+        &repr.content_type(),
+        body,
+    );
     let h = response.headers_mut();
     let doc = published.url(&format!("doc/{kind}/{slug}"));
     let links: Vec<String> = DOCUMENT_FORMATS
         .iter()
         .filter(|r| **r != repr || negotiated)
-        .map(|r| format!("<{doc}.{}>; rel=\"alternate\"; type=\"{}\"", r.extension(), r.media_type()))
+        .map(|r| {
+            format!(
+                "<{doc}.{}>; rel=\"alternate\"; type=\"{}\"",
+                r.extension(),
+                r.media_type()
+            )
+        })
         .chain([format!("<{}>; rel=\"describes\"", iri.as_str())])
         .collect();
     if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {

@@ -15,7 +15,13 @@ pub async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     if repr == Repr::Html {
         let lang = Lang::from_headers(&headers, None);
         let html = pages::dumps_page(&published, lang);
-        return vary_accept(cacheable(&headers, &published, published.etag(&format!("dumps-html-{}", lang.tag())), &repr.content_type(), html));
+        return vary_accept(cacheable(
+            &headers,
+            &published,
+            published.etag(&format!("dumps-html-{}", lang.tag())),
+            &repr.content_type(),
+            html,
+        ));
     }
     let files: Vec<serde_json::Value> = published
         .dumps
@@ -36,14 +42,28 @@ pub async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         "checksums": published.url("dumps/SHA256SUMS"),
         "modified": httpdate::fmt_http_date(published.modified),
     });
-    vary_accept(cacheable(&headers, &published, published.etag("dumps-json"), "application/json", body.to_string()))
+    vary_accept(cacheable(
+        &headers,
+        &published,
+        published.etag("dumps-json"),
+        "application/json",
+        body.to_string(),
+    ))
 }
 
 /// `GET /dumps/{file}`: only the published names are served; anything else is 404.
-pub async fn file(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+pub async fn file(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
     let published = state.current();
     let (bytes, content_type, etag) = if name == "SHA256SUMS" {
-        (published.sha256sums.clone(), "text/plain; charset=utf-8".to_owned(), published.etag("sha256sums"))
+        (
+            published.sha256sums.clone(),
+            "text/plain; charset=utf-8".to_owned(),
+            published.etag("sha256sums"),
+        )
     } else if let Some(d) = published.dumps.iter().find(|d| d.name == name) {
         let ct = match d.format {
             crate::export::Format::Turtle => "text/turtle; charset=utf-8".to_owned(),
@@ -51,12 +71,18 @@ pub async fn file(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(n
         };
         (d.bytes.clone(), ct, format!("\"{}\"", d.sha256))
     } else {
-        return error_page(&headers, StatusCode::NOT_FOUND, &format!("no dump is named {name}; see /dumps/"));
+        return error_page(
+            &headers,
+            StatusCode::NOT_FOUND,
+            &format!("no dump is named {name}; see /dumps/"),
+        );
     };
     let mut response = cacheable(&headers, &published, etag, &content_type, bytes);
     if response.status() == StatusCode::OK {
         if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-            response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, v);
         }
     }
     response.into_response()

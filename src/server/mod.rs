@@ -131,7 +131,8 @@ impl Published {
     /// runtime.
     pub fn build(options: &BuildOptions) -> Result<Self, PublishError> {
         let dataset = Dataset::build(&options.data, options.base.clone())?;
-        let queries = stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
+        let queries =
+            stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
         let mut dumps = Vec::new();
         for format in Format::ALL {
             let mut bytes = Vec::new();
@@ -261,14 +262,28 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
-                .allow_methods([axum::http::Method::GET, axum::http::Method::HEAD, axum::http::Method::POST])
+                .allow_methods([
+                    axum::http::Method::GET,
+                    axum::http::Method::HEAD,
+                    axum::http::Method::POST,
+                ])
                 .allow_headers(Any)
-                .expose_headers([header::ETAG, header::LAST_MODIFIED, header::LINK, header::CONTENT_LOCATION, header::CONTENT_DISPOSITION]),
+                .expose_headers([
+                    header::ETAG,
+                    header::LAST_MODIFIED,
+                    header::LINK,
+                    header::CONTENT_LOCATION,
+                    header::CONTENT_DISPOSITION,
+                ]),
         )
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO))
-                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .make_span_with(
+                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
+                )
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                ),
         )
 }
 
@@ -278,7 +293,11 @@ async fn health() -> &'static str {
 
 async fn not_found(headers: HeaderMap, request: Request) -> Response {
     let path = request.uri().path().to_owned();
-    error_page(&headers, StatusCode::NOT_FOUND, &format!("nothing is published at {path}"))
+    error_page(
+        &headers,
+        StatusCode::NOT_FOUND,
+        &format!("nothing is published at {path}"),
+    )
 }
 
 /// An error answered in the form the client reads: an HTML page for browsers, plain text
@@ -287,7 +306,12 @@ pub fn error_page(headers: &HeaderMap, status: StatusCode, message: &str) -> Res
     if negotiate::prefers_html(headers) {
         let lang = Lang::from_headers(headers, None);
         let html = pages::error_page(status, message, lang);
-        (status, [(header::CONTENT_TYPE, Repr::Html.content_type())], html).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, Repr::Html.content_type())],
+            html,
+        )
+            .into_response()
     } else {
         plain_error(status, message)
     }
@@ -305,9 +329,14 @@ pub fn plain_error(status: StatusCode, message: &str) -> Response {
 
 /// Whether the request's validators match: answer 304 Not Modified.
 pub fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
-    if let Some(tags) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+    if let Some(tags) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
         let weak = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-        return tags.split(',').any(|t| t.trim() == "*" || weak(t) == weak(etag));
+        return tags
+            .split(',')
+            .any(|t| t.trim() == "*" || weak(t) == weak(etag));
     }
     if let Some(since) = headers
         .get(header::IF_MODIFIED_SINCE)
@@ -364,7 +393,11 @@ pub fn vary_accept(mut response: Response) -> Response {
 }
 
 /// Serialises triples in a graph representation.
-pub fn write_graph(published: &Published, triples: &[oxigraph::model::Triple], repr: Repr) -> Vec<u8> {
+pub fn write_graph(
+    published: &Published,
+    triples: &[oxigraph::model::Triple],
+    repr: Repr,
+) -> Vec<u8> {
     let format = match repr {
         Repr::NTriples => Format::NTriples,
         Repr::RdfXml => Format::RdfXml,

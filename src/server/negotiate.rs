@@ -124,7 +124,10 @@ impl NotAcceptable {
     /// A message listing what is available.
     pub fn message(&self) -> String {
         let list: Vec<&str> = self.available.iter().map(|r| r.media_type()).collect();
-        format!("none of the media types in Accept can be served here; available: {}", list.join(", "))
+        format!(
+            "none of the media types in Accept can be served here; available: {}",
+            list.join(", ")
+        )
     }
 }
 
@@ -132,12 +135,16 @@ impl NotAcceptable {
 /// header. No header, or one that cannot be parsed, means "anything": the first available.
 pub fn negotiate(headers: &HeaderMap, available: &[Repr]) -> Result<Repr, NotAcceptable> {
     let Some(value) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-        return available.first().copied().ok_or(NotAcceptable { available: Vec::new() });
+        return available.first().copied().ok_or(NotAcceptable {
+            available: Vec::new(),
+        });
     };
     // headers-accept orders by quality; very long headers are cut to keep parsing cheap
     let value: String = value.chars().take(4096).collect();
     let Ok(accept) = Accept::from_str(&value) else {
-        return available.first().copied().ok_or(NotAcceptable { available: Vec::new() });
+        return available.first().copied().ok_or(NotAcceptable {
+            available: Vec::new(),
+        });
     };
     // Offer each representation under its main media type and its aliases.
     let mut offered: Vec<(MediaType<'static>, Repr)> = Vec::new();
@@ -189,9 +196,16 @@ impl Lang {
     /// The preferred language of `Accept-Language`, or `?lang=` when given.
     pub fn from_headers(headers: &HeaderMap, explicit: Option<&str>) -> Lang {
         if let Some(l) = explicit {
-            return if l.eq_ignore_ascii_case("it") { Lang::It } else { Lang::En };
+            return if l.eq_ignore_ascii_case("it") {
+                Lang::It
+            } else {
+                Lang::En
+            };
         }
-        let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
+        let Some(value) = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+        else {
             return Lang::En;
         };
         let mut best = (Lang::En, -1.0_f32);
@@ -199,7 +213,11 @@ impl Lang {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = if tag == "it" || tag.starts_with("it-") {
                 Some(Lang::It)
@@ -234,8 +252,18 @@ mod tests {
         let docs = [Repr::Turtle, Repr::Html, Repr::JsonLd];
         let firefox = accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         assert_eq!(negotiate(&firefox, &docs).ok(), Some(Repr::Html));
-        assert_eq!(negotiate(&accept("text/turtle"), &docs).ok(), Some(Repr::Turtle));
-        assert_eq!(negotiate(&accept("application/ld+json;q=0.9, text/turtle;q=0.5"), &docs).ok(), Some(Repr::JsonLd));
+        assert_eq!(
+            negotiate(&accept("text/turtle"), &docs).ok(),
+            Some(Repr::Turtle)
+        );
+        assert_eq!(
+            negotiate(
+                &accept("application/ld+json;q=0.9, text/turtle;q=0.5"),
+                &docs
+            )
+            .ok(),
+            Some(Repr::JsonLd)
+        );
         assert_eq!(negotiate(&accept("*/*"), &docs).ok(), Some(Repr::Turtle));
         assert_eq!(negotiate(&HeaderMap::new(), &docs).ok(), Some(Repr::Turtle));
         assert!(negotiate(&accept("image/png"), &docs).is_err());
@@ -246,9 +274,15 @@ mod tests {
     #[test]
     fn languages() {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("it-IT,it;q=0.9,en;q=0.8"));
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("it-IT,it;q=0.9,en;q=0.8"),
+        );
         assert_eq!(Lang::from_headers(&h, None), Lang::It);
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("de, en;q=0.5, it;q=0.4"));
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("de, en;q=0.5, it;q=0.4"),
+        );
         assert_eq!(Lang::from_headers(&h, None), Lang::En);
         assert_eq!(Lang::from_headers(&h, Some("it")), Lang::It);
     }

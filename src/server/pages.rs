@@ -9,7 +9,10 @@ use oxigraph::model::{NamedNode, Triple};
 use std::sync::Arc;
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// `GET /`.
@@ -25,7 +28,11 @@ pub async fn asset(Path(_file): Path<String>) -> Response {
 
 /// A resource's page.
 pub fn resource_page(_p: &Published, iri: &NamedNode, triples: &[Triple], _lang: Lang) -> String {
-    format!("<h1>{}</h1><p>{} triples</p>", escape(iri.as_str()), triples.len())
+    format!(
+        "<h1>{}</h1><p>{} triples</p>",
+        escape(iri.as_str()),
+        triples.len()
+    )
 }
 
 /// The query page.
@@ -39,7 +46,12 @@ pub fn queries_page(_p: &Published, _lang: Lang) -> String {
 }
 
 /// One stored query with its results (SPARQL JSON).
-pub fn stored_query_page(_p: &Published, q: &StoredQuery, _results_json: &[u8], _lang: Lang) -> String {
+pub fn stored_query_page(
+    _p: &Published,
+    q: &StoredQuery,
+    _results_json: &[u8],
+    _lang: Lang,
+) -> String {
     format!("<h1>{}</h1>", escape(&q.title))
 }
 

@@ -14,13 +14,21 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryDataset, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryDataset, QueryEvaluationError, QueryResults, SparqlEvaluator,
+};
 use spargebra::{Query, SparqlParser};
 use std::io::Write;
 use std::sync::Arc;
 
 const TABULAR: [Repr; 4] = [Repr::SparqlJson, Repr::SparqlXml, Repr::Csv, Repr::Tsv];
-const GRAPH: [Repr; 5] = [Repr::Turtle, Repr::NTriples, Repr::RdfXml, Repr::JsonLd, Repr::TriG];
+const GRAPH: [Repr; 5] = [
+    Repr::Turtle,
+    Repr::NTriples,
+    Repr::RdfXml,
+    Repr::JsonLd,
+    Repr::TriG,
+];
 
 /// Request parameters, decoded.
 #[derive(Debug, Default)]
@@ -38,7 +46,9 @@ impl Params {
                 percent_encoding::percent_decode_str(&s.replace('+', " "))
                     .decode_utf8()
                     .map(|c| c.into_owned())
-                    .map_err(|_| "a request parameter is not valid UTF-8 once percent-decoded".to_owned())
+                    .map_err(|_| {
+                        "a request parameter is not valid UTF-8 once percent-decoded".to_owned()
+                    })
             };
             pairs.push((decode(k)?, decode(v)?));
         }
@@ -46,7 +56,11 @@ impl Params {
     }
 
     fn all(&self, key: &str) -> Vec<&str> {
-        self.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     fn one(&self, key: &str) -> Option<&str> {
@@ -55,17 +69,27 @@ impl Params {
 }
 
 /// `GET /sparql`.
-pub async fn get(State(state): State<Arc<AppState>>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let params = match Params::parse(raw.as_deref().unwrap_or("")) {
         Ok(p) => p,
         Err(e) => return plain_error(StatusCode::BAD_REQUEST, &e),
     };
-    if params.pairs.iter().all(|(k, _)| k != "query" && k != "update") {
+    if params
+        .pairs
+        .iter()
+        .all(|(k, _)| k != "query" && k != "update")
+    {
         let published = state.current();
         if negotiate::prefers_html(&headers) {
             let lang = Lang::from_headers(&headers, params.one("lang"));
             let html = pages::query_page(&published, lang, params.one("example"));
-            return vary_accept(([(header::CONTENT_TYPE, Repr::Html.content_type())], html).into_response());
+            return vary_accept(
+                ([(header::CONTENT_TYPE, Repr::Html.content_type())], html).into_response(),
+            );
         }
         return service_description(&published, &headers);
     }
@@ -73,7 +97,12 @@ pub async fn get(State(state): State<Arc<AppState>>, headers: HeaderMap, RawQuer
 }
 
 /// `POST /sparql`.
-pub async fn post(State(state): State<Arc<AppState>>, headers: HeaderMap, RawQuery(raw): RawQuery, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
     let url_params = match Params::parse(raw.as_deref().unwrap_or("")) {
         Ok(p) => p,
         Err(e) => return plain_error(StatusCode::BAD_REQUEST, &e),
@@ -81,17 +110,28 @@ pub async fn post(State(state): State<Arc<AppState>>, headers: HeaderMap, RawQue
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     let Ok(text) = std::str::from_utf8(&body) else {
-        return plain_error(StatusCode::BAD_REQUEST, "the request body is not valid UTF-8");
+        return plain_error(
+            StatusCode::BAD_REQUEST,
+            "the request body is not valid UTF-8",
+        );
     };
     match content_type.as_str() {
         "application/x-www-form-urlencoded" => match Params::parse(text) {
             Ok(params) => answer(&state, &headers, &params, None).await,
             Err(e) => plain_error(StatusCode::BAD_REQUEST, &e),
         },
-        "application/sparql-query" => answer(&state, &headers, &url_params, Some(text.to_owned())).await,
+        "application/sparql-query" => {
+            answer(&state, &headers, &url_params, Some(text.to_owned())).await
+        }
         "application/sparql-update" => read_only(),
         "" => plain_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -99,16 +139,26 @@ pub async fn post(State(state): State<Arc<AppState>>, headers: HeaderMap, RawQue
         ),
         other => plain_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &format!("cannot read a body of type {other}: send application/sparql-query or application/x-www-form-urlencoded"),
+            &format!(
+                "cannot read a body of type {other}: send application/sparql-query or application/x-www-form-urlencoded"
+            ),
         ),
     }
 }
 
 fn read_only() -> Response {
-    plain_error(StatusCode::FORBIDDEN, "this SPARQL endpoint is read-only: updates are not accepted")
+    plain_error(
+        StatusCode::FORBIDDEN,
+        "this SPARQL endpoint is read-only: updates are not accepted",
+    )
 }
 
-async fn answer(state: &Arc<AppState>, headers: &HeaderMap, params: &Params, body_query: Option<String>) -> Response {
+async fn answer(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    params: &Params,
+    body_query: Option<String>,
+) -> Response {
     if !params.all("update").is_empty() {
         return read_only();
     }
@@ -116,8 +166,18 @@ async fn answer(state: &Arc<AppState>, headers: &HeaderMap, params: &Params, bod
     queries.extend(body_query);
     let text = match queries.as_slice() {
         [one] => one.clone(),
-        [] => return plain_error(StatusCode::BAD_REQUEST, "no query: give one `query` parameter"),
-        _ => return plain_error(StatusCode::BAD_REQUEST, "more than one query: give exactly one `query`"),
+        [] => {
+            return plain_error(
+                StatusCode::BAD_REQUEST,
+                "no query: give one `query` parameter",
+            );
+        }
+        _ => {
+            return plain_error(
+                StatusCode::BAD_REQUEST,
+                "more than one query: give exactly one `query`",
+            );
+        }
     };
     let published = state.current();
     let query = match parse(&published, &text) {
@@ -128,13 +188,23 @@ async fn answer(state: &Arc<AppState>, headers: &HeaderMap, params: &Params, bod
         Ok(d) => d,
         Err(e) => return plain_error(StatusCode::BAD_REQUEST, &e),
     };
-    let available: &[Repr] = if matches!(query, Query::Select { .. } | Query::Ask { .. }) { &TABULAR } else { &GRAPH };
+    let available: &[Repr] = if matches!(query, Query::Select { .. } | Query::Ask { .. }) {
+        &TABULAR
+    } else {
+        &GRAPH
+    };
     let repr = match params.one("format") {
         Some(name) => match Repr::from_name(name, available) {
             Some(r) => r,
             None => {
                 let names: Vec<&str> = available.iter().map(|r| r.extension()).collect();
-                return plain_error(StatusCode::BAD_REQUEST, &format!("unknown format `{name}` for this query; use one of {}", names.join(", ")));
+                return plain_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!(
+                        "unknown format `{name}` for this query; use one of {}",
+                        names.join(", ")
+                    ),
+                );
             }
         },
         None => match negotiate::negotiate(headers, available) {
@@ -143,7 +213,9 @@ async fn answer(state: &Arc<AppState>, headers: &HeaderMap, params: &Params, bod
         },
     };
     match run(state, published, query, dataset, repr).await {
-        Ok(bytes) => vary_accept(([(header::CONTENT_TYPE, repr.content_type())], bytes).into_response()),
+        Ok(bytes) => {
+            vary_accept(([(header::CONTENT_TYPE, repr.content_type())], bytes).into_response())
+        }
         Err(response) => response,
     }
 }
@@ -153,7 +225,10 @@ async fn answer(state: &Arc<AppState>, headers: &HeaderMap, params: &Params, bod
 pub fn parse(published: &Published, text: &str) -> Result<Query, Response> {
     let parser = || SparqlParser::new().with_base_iri(published.base().as_str());
     let Ok(parser_q) = parser() else {
-        return Err(plain_error(StatusCode::INTERNAL_SERVER_ERROR, "the base IRI is invalid"));
+        return Err(plain_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the base IRI is invalid",
+        ));
     };
     match parser_q.parse_query(text) {
         Ok(q) => Ok(q),
@@ -161,7 +236,10 @@ pub fn parse(published: &Published, text: &str) -> Result<Query, Response> {
             if parser().is_ok_and(|p| p.parse_update(text).is_ok()) {
                 Err(read_only())
             } else {
-                Err(plain_error(StatusCode::BAD_REQUEST, &format!("the query is not valid SPARQL: {e}")))
+                Err(plain_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the query is not valid SPARQL: {e}"),
+                ))
             }
         }
     }
@@ -176,10 +254,20 @@ fn dataset_of(params: &Params) -> Result<Option<QueryDataset>, String> {
     let iri = |s: &str| NamedNode::new(s).map_err(|e| format!("`{s}` is not an IRI: {e}"));
     let mut dataset = QueryDataset::new();
     if !default.is_empty() {
-        dataset.set_default_graph(default.iter().map(|s| iri(s).map(GraphName::from)).collect::<Result<_, _>>()?);
+        dataset.set_default_graph(
+            default
+                .iter()
+                .map(|s| iri(s).map(GraphName::from))
+                .collect::<Result<_, _>>()?,
+        );
     }
     if !named.is_empty() {
-        dataset.set_available_named_graphs(named.iter().map(|s| iri(s).map(NamedOrBlankNode::from)).collect::<Result<_, _>>()?);
+        dataset.set_available_named_graphs(
+            named
+                .iter()
+                .map(|s| iri(s).map(NamedOrBlankNode::from))
+                .collect::<Result<_, _>>()?,
+        );
     } else if !default.is_empty() {
         dataset.set_available_named_graphs(Vec::new());
     }
@@ -215,11 +303,22 @@ impl Write for Capped {
 
 /// Evaluates `query` and serialises its whole result as `repr`, under the server's timeout,
 /// concurrency cap and size cap.
-pub async fn run(state: &Arc<AppState>, published: Arc<Published>, query: Query, dataset: Option<QueryDataset>, repr: Repr) -> Result<Bytes, Response> {
+pub async fn run(
+    state: &Arc<AppState>,
+    published: Arc<Published>,
+    query: Query,
+    dataset: Option<QueryDataset>,
+    repr: Repr,
+) -> Result<Bytes, Response> {
     let settings = &state.settings;
     let timeout = settings.query_timeout;
-    let Ok(Ok(permit)) = tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await else {
-        return Err(plain_error(StatusCode::SERVICE_UNAVAILABLE, "too many queries are running; try again shortly"));
+    let Ok(Ok(permit)) =
+        tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await
+    else {
+        return Err(plain_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many queries are running; try again shortly",
+        ));
     };
     let token = CancellationToken::new();
     let timer = {
@@ -233,11 +332,19 @@ pub async fn run(state: &Arc<AppState>, published: Arc<Published>, query: Query,
     let task_token = token.clone();
     let result = tokio::task::spawn_blocking(move || {
         let evaluator = SparqlEvaluator::new().with_cancellation_token(task_token.clone());
-        let results = published.dataset.evaluate(evaluator, query, dataset).map_err(|e| match e {
-            crate::dataset::QueryError::Evaluation(e) => Failure::Evaluation(e),
-            crate::dataset::QueryError::Syntax(e) => Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e))),
-        })?;
-        let mut out = Capped { bytes: Vec::new(), limit };
+        let results = published
+            .dataset
+            .evaluate(evaluator, query, dataset)
+            .map_err(|e| match e {
+                crate::dataset::QueryError::Evaluation(e) => Failure::Evaluation(e),
+                crate::dataset::QueryError::Syntax(e) => {
+                    Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
+                }
+            })?;
+        let mut out = Capped {
+            bytes: Vec::new(),
+            limit,
+        };
         serialize(&published, results, repr, &mut out, &task_token)?;
         Ok::<_, Failure>(out.bytes)
     })
@@ -248,23 +355,55 @@ pub async fn run(state: &Arc<AppState>, published: Arc<Published>, query: Query,
         Ok(Ok(bytes)) => Ok(bytes.into()),
         Ok(Err(Failure::Cancelled)) => Err(plain_error(
             StatusCode::SERVICE_UNAVAILABLE,
-            &format!("the query did not finish within {} seconds and was stopped; narrow it or add a LIMIT", timeout.as_secs_f64()),
+            &format!(
+                "the query did not finish within {} seconds and was stopped; narrow it or add a LIMIT",
+                timeout.as_secs_f64()
+            ),
         )),
         Ok(Err(Failure::TooLarge)) => Err(plain_error(
             StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("the result is larger than {} MiB; narrow the query or add a LIMIT", limit >> 20),
+            &format!(
+                "the result is larger than {} MiB; narrow the query or add a LIMIT",
+                limit >> 20
+            ),
         )),
-        Ok(Err(Failure::Evaluation(e))) => Err(plain_error(StatusCode::BAD_REQUEST, &format!("the query failed: {e}"))),
+        Ok(Err(Failure::Evaluation(e))) => Err(plain_error(
+            StatusCode::BAD_REQUEST,
+            &format!("the query failed: {e}"),
+        )),
         Err(e) => {
             tracing::error!("query task failed: {e}");
-            Err(plain_error(StatusCode::INTERNAL_SERVER_ERROR, "the query could not be evaluated"))
+            Err(plain_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the query could not be evaluated",
+            ))
         }
     }
 }
 
-fn serialize(published: &Published, results: QueryResults<'static>, repr: Repr, out: &mut Capped, token: &CancellationToken) -> Result<(), Failure> {
-    let io = |e: std::io::Error| if token.is_cancelled() { Failure::Cancelled } else if e.to_string() == "result too large" { Failure::TooLarge } else { Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e))) };
-    let eval = |e: QueryEvaluationError| if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) { Failure::Cancelled } else { Failure::Evaluation(e) };
+fn serialize(
+    published: &Published,
+    results: QueryResults<'static>,
+    repr: Repr,
+    out: &mut Capped,
+    token: &CancellationToken,
+) -> Result<(), Failure> {
+    let io = |e: std::io::Error| {
+        if token.is_cancelled() {
+            Failure::Cancelled
+        } else if e.to_string() == "result too large" {
+            Failure::TooLarge
+        } else {
+            Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
+        }
+    };
+    let eval = |e: QueryEvaluationError| {
+        if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) {
+            Failure::Cancelled
+        } else {
+            Failure::Evaluation(e)
+        }
+    };
     let format = match repr {
         Repr::SparqlXml => QueryResultsFormat::Xml,
         Repr::Csv => QueryResultsFormat::Csv,
@@ -273,7 +412,9 @@ fn serialize(published: &Published, results: QueryResults<'static>, repr: Repr, 
     };
     match results {
         QueryResults::Boolean(b) => {
-            QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(out, b).map_err(io)?;
+            QueryResultsSerializer::from_format(format)
+                .serialize_boolean_to_writer(out, b)
+                .map_err(io)?;
         }
         QueryResults::Solutions(solutions) => {
             let mut writer = QueryResultsSerializer::from_format(format)
@@ -294,7 +435,13 @@ fn serialize(published: &Published, results: QueryResults<'static>, repr: Repr, 
             }
             let mut seen = std::collections::HashSet::new();
             all.retain(|t| seen.insert(t.clone()));
-            all.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.to_string(), t.object.to_string()));
+            all.sort_by_cached_key(|t| {
+                (
+                    t.subject.to_string(),
+                    t.predicate.to_string(),
+                    t.object.to_string(),
+                )
+            });
             let bytes = super::write_graph(published, &all, repr);
             out.write_all(&bytes).map_err(io)?;
         }
@@ -316,6 +463,9 @@ fn service_description(published: &Published, headers: &HeaderMap) -> Response {
 
 /// The formats a stored query's results are offered in, for its kind.
 pub fn formats_for(query: &Query) -> &'static [Repr] {
-    if matches!(query, Query::Select { .. } | Query::Ask { .. }) { &TABULAR } else { &GRAPH }
+    if matches!(query, Query::Select { .. } | Query::Ask { .. }) {
+        &TABULAR
+    } else {
+        &GRAPH
+    }
 }
-

@@ -33,7 +33,8 @@ pub const QUERIES_BASE: &str = crate::rdf::Base::DEFAULT;
 /// IRIs written under [`QUERIES_BASE`] are rewritten to `base`, so the same files serve any
 /// deployment.
 pub fn load(dir: &std::path::Path, base: &crate::rdf::Base) -> Result<Vec<StoredQuery>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the queries directory {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read the queries directory {}: {e}", dir.display()))?;
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -46,20 +47,40 @@ pub fn load(dir: &std::path::Path, base: &crate::rdf::Base) -> Result<Vec<Stored
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("{shown}: cannot read: {e}"))?
             .replace(&format!("<{QUERIES_BASE}"), &format!("<{}", base.as_str()));
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if !crate::model::is_valid_slug(&name) {
-            return Err(format!("{shown}: the file name must be lowercase words joined by hyphens"));
+            return Err(format!(
+                "{shown}: the file name must be lowercase words joined by hyphens"
+            ));
         }
         let header = |key: &str| {
             text.lines()
                 .take_while(|l| l.starts_with('#'))
-                .find_map(|l| l.strip_prefix('#').map(str::trim).and_then(|l| l.strip_prefix(key)).map(|v| v.trim().to_owned()))
+                .find_map(|l| {
+                    l.strip_prefix('#')
+                        .map(str::trim)
+                        .and_then(|l| l.strip_prefix(key))
+                        .map(|v| v.trim().to_owned())
+                })
                 .filter(|v| !v.is_empty())
         };
-        let title = header("title:").ok_or_else(|| format!("{shown}:1:1: no `# title:` line at the top"))?;
-        let description = header("description:").ok_or_else(|| format!("{shown}:1:1: no `# description:` line at the top"))?;
-        spargebra::SparqlParser::new().parse_query(&text).map_err(|e| format!("{shown}: not valid SPARQL: {e}"))?;
-        queries.push(StoredQuery { name, title, description, text });
+        let title = header("title:")
+            .ok_or_else(|| format!("{shown}:1:1: no `# title:` line at the top"))?;
+        let description = header("description:")
+            .ok_or_else(|| format!("{shown}:1:1: no `# description:` line at the top"))?;
+        spargebra::SparqlParser::new()
+            .parse_query(&text)
+            .map_err(|e| format!("{shown}: not valid SPARQL: {e}"))?;
+        queries.push(StoredQuery {
+            name,
+            title,
+            description,
+            text,
+        });
     }
     Ok(queries)
 }
@@ -71,7 +92,13 @@ pub async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     if repr == Repr::Html {
         let lang = Lang::from_headers(&headers, None);
         let html = pages::queries_page(&published, lang);
-        return vary_accept(cacheable(&headers, &published, published.etag(&format!("queries-html-{}", lang.tag())), &repr.content_type(), html));
+        return vary_accept(cacheable(
+            &headers,
+            &published,
+            published.etag(&format!("queries-html-{}", lang.tag())),
+            &repr.content_type(),
+            html,
+        ));
     }
     let list: Vec<serde_json::Value> = published
         .queries
@@ -86,7 +113,13 @@ pub async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
             })
         })
         .collect();
-    vary_accept(cacheable(&headers, &published, published.etag("queries-json"), "application/json", serde_json::json!({ "queries": list }).to_string()))
+    vary_accept(cacheable(
+        &headers,
+        &published,
+        published.etag("queries-json"),
+        "application/json",
+        serde_json::json!({ "queries": list }).to_string(),
+    ))
 }
 
 /// `GET /queries/{name}`: the results, by `?format=` or `Accept` (HTML for browsers).
@@ -98,7 +131,11 @@ pub async fn run(
 ) -> Response {
     let published = state.current();
     let Some(stored) = published.queries.iter().find(|q| q.name == name).cloned() else {
-        return error_page(&headers, StatusCode::NOT_FOUND, &format!("no stored query is named {name}; see /queries/"));
+        return error_page(
+            &headers,
+            StatusCode::NOT_FOUND,
+            &format!("no stored query is named {name}; see /queries/"),
+        );
     };
     let query = match sparql::parse(&published, &stored.text) {
         Ok(q) => q,
@@ -118,7 +155,10 @@ pub async fn run(
             Some(r) => r,
             None => {
                 let names: Vec<&str> = offered.iter().map(|r| r.extension()).collect();
-                return plain_error(StatusCode::BAD_REQUEST, &format!("unknown format `{f}`; use one of {}", names.join(", ")));
+                return plain_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("unknown format `{f}`; use one of {}", names.join(", ")),
+                );
             }
         },
         None => match negotiate::negotiate(&headers, &offered) {
@@ -134,18 +174,42 @@ pub async fn run(
             Err(response) => return response,
         };
         let html = pages::stored_query_page(&published, &stored, &table, lang);
-        return vary_accept(cacheable(&headers, &published, published.etag(&format!("query-{name}-html-{}", lang.tag())), &repr.content_type(), html));
+        return vary_accept(cacheable(
+            &headers,
+            &published,
+            published.etag(&format!("query-{name}-html-{}", lang.tag())),
+            &repr.content_type(),
+            html,
+        ));
     }
     match results(&state, &published, &stored, query, repr).await {
-        Ok(bytes) => vary_accept(cacheable(&headers, &published, published.etag(&format!("query-{name}-{}", repr.extension())), &repr.content_type(), bytes)).into_response(),
+        Ok(bytes) => vary_accept(cacheable(
+            &headers,
+            &published,
+            published.etag(&format!("query-{name}-{}", repr.extension())),
+            &repr.content_type(),
+            bytes,
+        ))
+        .into_response(),
         Err(response) => response,
     }
 }
 
 /// The serialised results of a stored query, computed once per build and format.
-async fn results(state: &Arc<AppState>, published: &Arc<Published>, stored: &StoredQuery, query: spargebra::Query, repr: Repr) -> Result<bytes::Bytes, Response> {
+async fn results(
+    state: &Arc<AppState>,
+    published: &Arc<Published>,
+    stored: &StoredQuery,
+    query: spargebra::Query,
+    repr: Repr,
+) -> Result<bytes::Bytes, Response> {
     let key = (stored.name.clone(), repr);
-    if let Some(bytes) = published.results.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
+    if let Some(bytes) = published
+        .results
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
         return Ok(bytes);
     }
     let bytes = sparql::run(state, Arc::clone(published), query, None, repr).await?;

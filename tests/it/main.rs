@@ -6,6 +6,7 @@ mod facts;
 mod queries;
 mod roundtrip;
 mod serve;
+mod server;
 
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;

@@ -1,0 +1,644 @@
+//! The HTTP interface against a real server: SPARQL protocol, dereferenceable URIs, dumps,
+//! stored queries, caching, compression, CORS and limits.
+
+use crate::serve::{TestServer, client, get, header};
+use crate::{rows, select};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxrdf::dataset::CanonicalizationAlgorithm;
+use reti::server::Settings;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn server() -> &'static TestServer {
+    static SERVER: OnceLock<TestServer> = OnceLock::new();
+    SERVER.get_or_init(TestServer::start)
+}
+
+fn text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
+}
+
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+const COUNT_GAI: &str = "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?x <http://www.w3.org/ns/org#organization> ?gai ; <http://www.w3.org/ns/org#member> ?m . FILTER(STRENDS(STR(?gai), '/network/gai')) }";
+
+fn parse_graph(format: RdfFormat, body: &[u8]) -> oxrdf::Graph {
+    let mut g: oxrdf::Graph = RdfParser::from_format(format)
+        .for_slice(body)
+        .map(|q| oxrdf::Triple::from(q.unwrap_or_else(|e| panic!("{format} does not parse: {e}"))))
+        .collect();
+    g.canonicalize(CanonicalizationAlgorithm::Unstable);
+    g
+}
+
+#[test]
+fn sparql_get_post_form_and_post_query_give_the_same_answer() {
+    let s = server();
+    let (status, headers, body) = s.block_on(get(
+        &s.at(&format!("sparql?query={}", encode(COUNT_GAI))),
+        &[("Accept", "application/sparql-results+json")],
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(
+        header(&headers, "content-type"),
+        "application/sparql-results+json"
+    );
+    assert!(header(&headers, "vary").contains("Accept"));
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(json["results"]["bindings"][0]["n"]["value"], "33");
+
+    let form = s.block_on(async {
+        client()
+            .post(s.at("sparql"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "text/csv")
+            .body(format!("query={}", encode(COUNT_GAI)))
+            .send()
+            .await
+            .expect("post")
+    });
+    assert_eq!(form.status(), 200);
+    assert_eq!(
+        header(form.headers(), "content-type"),
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(s.block_on(form.text()).expect("body"), "n\r\n33\r\n");
+
+    let direct = s.block_on(async {
+        client()
+            .post(s.at("sparql"))
+            .header("Content-Type", "application/sparql-query")
+            .header("Accept", "text/tab-separated-values")
+            .body(COUNT_GAI)
+            .send()
+            .await
+            .expect("post")
+    });
+    assert_eq!(direct.status(), 200);
+    assert_eq!(s.block_on(direct.text()).expect("body"), "?n\n33\n");
+}
+
+#[test]
+fn sparql_result_formats_by_accept() {
+    let s = server();
+    let url = s.at(&format!("sparql?query={}", encode(COUNT_GAI)));
+    let (_, h, body) = s.block_on(get(&url, &[("Accept", "application/sparql-results+xml")]));
+    assert_eq!(header(&h, "content-type"), "application/sparql-results+xml");
+    assert!(
+        text(&body).contains(
+            "<literal datatype=\"http://www.w3.org/2001/XMLSchema#integer\">33</literal>"
+        )
+    );
+    let (_, h, _) = s.block_on(get(&url, &[]));
+    assert_eq!(
+        header(&h, "content-type"),
+        "application/sparql-results+json",
+        "JSON by default"
+    );
+    let construct = "CONSTRUCT { ?n a <https://w3id.org/reti/ontology#Network> } WHERE { ?n a <https://w3id.org/reti/ontology#Network> }";
+    let url = s.at(&format!("sparql?query={}", encode(construct)));
+    let mut graphs = Vec::new();
+    for (accept, format) in [
+        ("text/turtle", RdfFormat::Turtle),
+        ("application/n-triples", RdfFormat::NTriples),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+        (
+            "application/ld+json",
+            RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+        ("application/trig", RdfFormat::TriG),
+    ] {
+        let (status, h, body) = s.block_on(get(&url, &[("Accept", accept)]));
+        assert_eq!(status, 200, "{accept}");
+        assert!(header(&h, "content-type").starts_with(accept), "{accept}");
+        let g = parse_graph(format, &body);
+        assert_eq!(g.len(), 5, "{accept}: five networks");
+        graphs.push(g);
+    }
+    assert!(
+        graphs.windows(2).all(|w| w[0] == w[1]),
+        "all formats give the same graph"
+    );
+    let (status, _, _) = s.block_on(get(&url, &[("Accept", "application/sparql-results+json")]));
+    assert_eq!(status, 406, "a graph cannot be sent as SPARQL JSON");
+}
+
+#[test]
+fn sparql_protocol_errors() {
+    let s = server();
+    let post = |content_type: Option<&str>, body: Vec<u8>| {
+        s.block_on(async {
+            let mut r = client().post(s.at("sparql")).body(body);
+            if let Some(ct) = content_type {
+                r = r.header("Content-Type", ct);
+            }
+            let r = r.send().await.expect("post");
+            (r.status().as_u16(), r.text().await.expect("text"))
+        })
+    };
+    // syntax error: 400 with the parser's message
+    let (status, _, body) = s.block_on(get(
+        &s.at(&format!(
+            "sparql?query={}",
+            encode("SELECT ?x WHERE { ?x ?y }")
+        )),
+        &[],
+    ));
+    assert_eq!(status, 400);
+    assert!(
+        text(&body).contains("the query is not valid SPARQL"),
+        "{}",
+        text(&body)
+    );
+    // two queries
+    let (status, _, body) = s.block_on(get(
+        &s.at(&format!("sparql?query={0}&query={0}", encode(COUNT_GAI))),
+        &[],
+    ));
+    assert_eq!(status, 400);
+    assert!(text(&body).contains("more than one query"));
+    // no query in a POST
+    assert_eq!(
+        post(
+            Some("application/x-www-form-urlencoded"),
+            b"default-graph-uri=http%3A%2F%2Fx".to_vec()
+        )
+        .0,
+        400
+    );
+    // wrong or missing content type
+    assert_eq!(
+        post(Some("text/plain"), COUNT_GAI.as_bytes().to_vec()).0,
+        415
+    );
+    assert_eq!(post(None, COUNT_GAI.as_bytes().to_vec()).0, 415);
+    // body not UTF-8
+    let (status, body) = post(Some("application/sparql-query"), vec![0x53, 0xff, 0xfe]);
+    assert_eq!(status, 400);
+    assert!(body.contains("not valid UTF-8"));
+    let (status, _, _) = s.block_on(get(&s.at("sparql?query=%FF"), &[]));
+    assert_eq!(status, 400);
+    // unsupported Accept
+    let (status, _, body) = s.block_on(get(
+        &s.at(&format!("sparql?query={}", encode(COUNT_GAI))),
+        &[("Accept", "image/png")],
+    ));
+    assert_eq!(status, 406);
+    assert!(text(&body).contains("application/sparql-results+json"));
+    // updates, however sent, are forbidden
+    let update = "INSERT DATA { <http://e/s> <http://e/p> <http://e/o> }";
+    assert_eq!(
+        post(
+            Some("application/sparql-update"),
+            update.as_bytes().to_vec()
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        post(
+            Some("application/x-www-form-urlencoded"),
+            format!("update={}", encode(update)).into_bytes()
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        post(Some("application/sparql-query"), update.as_bytes().to_vec()).0,
+        403
+    );
+    assert_eq!(
+        s.block_on(get(
+            &s.at(&format!("sparql?update={}", encode(update))),
+            &[]
+        ))
+        .0,
+        403
+    );
+    assert_eq!(
+        s.block_on(get(
+            &s.at(&format!(
+                "sparql?query={}",
+                encode("DELETE WHERE { ?s ?p ?o }")
+            )),
+            &[]
+        ))
+        .0,
+        403
+    );
+    // and the data is untouched
+    assert_eq!(
+        select("SELECT (COUNT(*) AS ?n) WHERE { <http://e/s> ?p ?o }"),
+        rows!["0"]
+    );
+}
+
+#[test]
+fn default_and_named_graph_parameters_are_honoured() {
+    let s = server();
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2006/time#inXSDGYear> ?y }";
+    let graph = s.at("graph/uccn-designations");
+    let other = s.at("graph/turin-networks-page");
+    let csv = |query: &str, params: &str| {
+        let (status, _, body) = s.block_on(get(
+            &s.at(&format!("sparql?query={}{params}", encode(query))),
+            &[("Accept", "text/csv")],
+        ));
+        assert_eq!(status, 200, "{}", text(&body));
+        text(&body)
+    };
+    assert_eq!(csv(count, ""), "n\r\n8\r\n");
+    assert_eq!(
+        csv(count, &format!("&default-graph-uri={}", encode(&graph))),
+        "n\r\n8\r\n"
+    );
+    assert_eq!(
+        csv(count, &format!("&default-graph-uri={}", encode(&other))),
+        "n\r\n0\r\n"
+    );
+    let named = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }";
+    assert_eq!(csv(named, ""), "n\r\n10\r\n");
+    assert_eq!(
+        csv(
+            named,
+            &format!(
+                "&named-graph-uri={}&named-graph-uri={}",
+                encode(&graph),
+                encode(&other)
+            )
+        ),
+        "n\r\n2\r\n"
+    );
+    let (status, _, _) = s.block_on(get(
+        &s.at(&format!(
+            "sparql?query={}&default-graph-uri=not%20an%20iri",
+            encode(count)
+        )),
+        &[],
+    ));
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn a_runaway_query_is_stopped_at_the_timeout_while_others_are_answered() {
+    let s = TestServer::with_settings(Settings {
+        query_timeout: Duration::from_secs(2),
+        max_concurrent_queries: 4,
+        ..Settings::default()
+    });
+    let runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let (slow, fast) = s.block_on(async {
+        let url = s.at(&format!("sparql?query={}", encode(runaway)));
+        let slow = tokio::spawn(async move { get(&url, &[]).await });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let fast = get(
+            &s.at(&format!("sparql?query={}", encode(COUNT_GAI))),
+            &[("Accept", "text/csv")],
+        )
+        .await;
+        (slow.await.expect("join"), fast)
+    });
+    assert_eq!(
+        fast.0, 200,
+        "another query is answered while the runaway one runs"
+    );
+    assert_eq!(text(&fast.2), "n\r\n33\r\n");
+    assert_eq!(slow.0, 503, "{}", text(&slow.2));
+    assert!(
+        text(&slow.2).contains("did not finish within 2 seconds"),
+        "{}",
+        text(&slow.2)
+    );
+}
+
+#[test]
+fn resource_iris_redirect_by_format() {
+    let s = server();
+    for (accept, ext) in [
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "html",
+        ),
+        ("text/turtle", "ttl"),
+        ("application/ld+json", "jsonld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "rdf"),
+        ("*/*", "ttl"),
+    ] {
+        let (status, h, _) = s.block_on(get(&s.at("id/place/turin"), &[("Accept", accept)]));
+        assert_eq!(status, 303, "{accept}");
+        assert_eq!(
+            header(&h, "location"),
+            s.at(&format!("doc/place/turin.{ext}")),
+            "{accept}"
+        );
+        assert!(header(&h, "vary").contains("Accept"));
+    }
+    let (status, _, _) = s.block_on(get(
+        &s.at("id/place/atlantis"),
+        &[("Accept", "text/turtle")],
+    ));
+    assert_eq!(status, 404);
+    let (status, _, _) = s.block_on(get(&s.at("id/planet/turin"), &[("Accept", "text/turtle")]));
+    assert_eq!(status, 404);
+    let (status, _, _) = s.block_on(get(&s.at("id/place/turin"), &[("Accept", "image/png")]));
+    assert_eq!(status, 406);
+}
+
+#[test]
+fn documents_describe_their_resource_in_every_format() {
+    let s = server();
+    let mut graphs = Vec::new();
+    for (ext, ct, format) in [
+        ("ttl", "text/turtle; charset=utf-8", RdfFormat::Turtle),
+        ("nt", "application/n-triples", RdfFormat::NTriples),
+        ("rdf", "application/rdf+xml", RdfFormat::RdfXml),
+        (
+            "jsonld",
+            "application/ld+json",
+            RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+    ] {
+        let (status, h, body) = s.block_on(get(&s.at(&format!("doc/network/gai.{ext}")), &[]));
+        assert_eq!(status, 200, "{ext}");
+        assert_eq!(header(&h, "content-type"), ct);
+        assert!(header(&h, "link").contains("rel=\"alternate\""), "{ext}");
+        assert!(!header(&h, "etag").is_empty());
+        graphs.push(parse_graph(format, &body));
+    }
+    assert!(
+        graphs.windows(2).all(|w| w[0] == w[1]),
+        "the formats of a document are isomorphic"
+    );
+    let ttl = text(&s.block_on(get(&s.at("doc/network/gai.ttl"), &[])).2);
+    // its own triples, its members through their memberships, and the labels of what it links to
+    assert!(ttl.contains("reti:recognisedBy organization:mibact"));
+    assert!(ttl.contains("membership:gai-turin-presidency"));
+    assert!(
+        ttl.contains("organization:mibact rdfs:label \"MiBACT\"@en")
+            || ttl.contains("organization:mibact rdfs:label \"MiBACT\"@en ,"),
+        "{ttl}"
+    );
+    assert!(ttl.contains("place:province-matera rdfs:label"));
+    // a city's document holds its memberships (incoming) with their years
+    let turin = text(&s.block_on(get(&s.at("doc/place/turin.ttl"), &[])).2);
+    assert!(
+        turin.contains("membership:uccn-turin a org:Membership"),
+        "{turin}"
+    );
+    assert!(turin.contains("\"2014\"^^xsd:gYear"));
+    assert!(turin.contains("network:uccn rdfs:label"));
+}
+
+#[test]
+fn documents_negotiate_without_extension() {
+    let s = server();
+    let (status, h, body) = s.block_on(get(
+        &s.at("doc/place/turin"),
+        &[("Accept", "application/ld+json")],
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "content-type"), "application/ld+json");
+    assert_eq!(
+        header(&h, "content-location"),
+        s.at("doc/place/turin.jsonld")
+    );
+    assert!(header(&h, "vary").contains("Accept"));
+    let links = header(&h, "link");
+    for ext in ["html", "ttl", "nt", "rdf", "jsonld"] {
+        assert!(
+            links.contains(&format!(
+                "<{}>; rel=\"alternate\"",
+                s.at(&format!("doc/place/turin.{ext}"))
+            )),
+            "{links}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(json["@context"]["place"], s.at("id/place/"));
+    // unknown resources: 404 as HTML for browsers, as text for RDF clients
+    let (status, h, _) = s.block_on(get(&s.at("doc/place/atlantis"), &[("Accept", "text/html")]));
+    assert_eq!(status, 404);
+    assert!(header(&h, "content-type").starts_with("text/html"));
+    let (status, h, _) = s.block_on(get(
+        &s.at("doc/place/atlantis.ttl"),
+        &[("Accept", "text/turtle")],
+    ));
+    assert_eq!(status, 404);
+    assert!(header(&h, "content-type").starts_with("text/plain"));
+    let (status, _, _) = s.block_on(get(&s.at("doc/place/turin.exe"), &[]));
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn dumps_are_listed_checksummed_cached_and_compressed() {
+    let s = server();
+    let (status, h, body) = s.block_on(get(&s.at("dumps/"), &[("Accept", "application/json")]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "content-type"), "application/json");
+    let listing: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    let dumps = listing["dumps"].as_array().expect("dumps");
+    assert_eq!(dumps.len(), 6);
+    let (_, _, sums) = s.block_on(get(&s.at("dumps/SHA256SUMS"), &[]));
+    let sums = text(&sums);
+    let mut union: Option<oxrdf::Graph> = None;
+    for d in dumps {
+        let name = d["name"].as_str().expect("name");
+        let (status, h, body) = s.block_on(get(&s.at(&format!("dumps/{name}")), &[]));
+        assert_eq!(status, 200);
+        use sha2::Digest;
+        let digest = reti::export::hex(&sha2::Sha256::digest(&body));
+        assert_eq!(d["sha256"], digest.as_str());
+        assert_eq!(d["byteSize"], body.len());
+        assert!(sums.contains(&format!("{digest}  {name}\n")));
+        assert_eq!(
+            header(&h, "content-disposition"),
+            format!("attachment; filename=\"{name}\"")
+        );
+        assert_eq!(header(&h, "etag"), format!("\"{digest}\""));
+        assert!(!header(&h, "last-modified").is_empty());
+        let format = RdfFormat::from_media_type(d["mediaType"].as_str().expect("type"))
+            .expect("known format");
+        let g = parse_graph(format, &body);
+        match &union {
+            None => union = Some(g),
+            Some(u) => assert_eq!(
+                u, &g,
+                "{name} is isomorphic to the other dumps (as a merged graph)"
+            ),
+        }
+        // revalidation
+        let (status, _, body) = s.block_on(get(
+            &s.at(&format!("dumps/{name}")),
+            &[("If-None-Match", &format!("\"{digest}\""))],
+        ));
+        assert_eq!(status, 304);
+        assert!(body.is_empty());
+        let lm = header(&h, "last-modified");
+        assert_eq!(
+            s.block_on(get(
+                &s.at(&format!("dumps/{name}")),
+                &[("If-Modified-Since", &lm)]
+            ))
+            .0,
+            304
+        );
+    }
+    // gzip when asked
+    let (status, h, gz) = s.block_on(get(&s.at("dumps/reti.nt"), &[("Accept-Encoding", "gzip")]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "content-encoding"), "gzip");
+    let (_, _, plain) = s.block_on(get(&s.at("dumps/reti.nt"), &[]));
+    assert!(gz.len() < plain.len() / 3, "compressed");
+    // HEAD
+    let head = s.block_on(async {
+        client()
+            .head(s.at("dumps/reti.ttl"))
+            .send()
+            .await
+            .expect("head")
+    });
+    assert_eq!(head.status(), 200);
+    assert_eq!(
+        header(head.headers(), "content-type"),
+        "text/turtle; charset=utf-8"
+    );
+    assert!(s.block_on(head.bytes()).expect("body").is_empty());
+    // nothing else is served from /dumps/, whatever the path
+    for path in [
+        "dumps/reti.xyz",
+        "dumps/..%2FCargo.toml",
+        "dumps/%2e%2e%2fsrc%2flib.rs",
+        "dumps/.%2E/.%2E/etc/passwd",
+    ] {
+        let (status, _, body) = s.block_on(get(&s.at(path), &[]));
+        assert_eq!(status, 404, "{path}: {}", text(&body));
+    }
+}
+
+#[test]
+fn stored_queries_are_a_read_api() {
+    let s = server();
+    let (status, h, body) = s.block_on(get(&s.at("queries/"), &[("Accept", "application/json")]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "content-type"), "application/json");
+    let list: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    let names: Vec<&str> = list["queries"]
+        .as_array()
+        .expect("queries")
+        .iter()
+        .map(|q| q["name"].as_str().expect("name"))
+        .collect();
+    assert!(
+        names.contains(&"turin-offices") && names.len() >= 10,
+        "{names:?}"
+    );
+    // CSV by default, the same rows as the query run locally; other formats by Accept or ?format=
+    let expected = select(
+        &std::fs::read_to_string(crate::root().join("queries/gai-members-by-region.rq"))
+            .expect("query"),
+    );
+    let (status, h, body) = s.block_on(get(&s.at("queries/gai-members-by-region"), &[]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "content-type"), "text/csv; charset=utf-8");
+    assert_eq!(text(&body).lines().count(), expected.len() + 1);
+    let (_, h, body) = s.block_on(get(&s.at("queries/gai-members-by-region?format=json"), &[]));
+    assert_eq!(
+        header(&h, "content-type"),
+        "application/sparql-results+json"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(
+        json["results"]["bindings"].as_array().expect("rows").len(),
+        expected.len()
+    );
+    let (_, h, _) = s.block_on(get(
+        &s.at("queries/gai-members-by-region"),
+        &[("Accept", "text/tab-separated-values")],
+    ));
+    assert_eq!(
+        header(&h, "content-type"),
+        "text/tab-separated-values; charset=utf-8"
+    );
+    let etag = header(&h, "etag");
+    assert_eq!(
+        s.block_on(get(
+            &s.at("queries/gai-members-by-region"),
+            &[
+                ("Accept", "text/tab-separated-values"),
+                ("If-None-Match", &etag)
+            ]
+        ))
+        .0,
+        304
+    );
+    assert_eq!(
+        s.block_on(get(&s.at("queries/gai-members-by-region?format=xlsx"), &[]))
+            .0,
+        400
+    );
+    assert_eq!(s.block_on(get(&s.at("queries/no-such-query"), &[])).0, 404);
+}
+
+#[test]
+fn stored_query_results_follow_the_deployment_base() {
+    // the shipped queries name resources under http://localhost:7878/; the test server's base
+    // is http://127.0.0.1:PORT/, yet the results are those of the shipped data
+    let s = server();
+    let (_, _, body) = s.block_on(get(&s.at("queries/turin-offices?format=csv"), &[]));
+    assert!(text(&body).lines().count() > 1, "{}", text(&body));
+    assert!(text(&body).contains(&s.at("id/")), "{}", text(&body));
+}
+
+#[test]
+fn cors_health_and_unknown_paths() {
+    let s = server();
+    let (status, h, _) = s.block_on(get(
+        &s.at("doc/place/turin.ttl"),
+        &[("Origin", "https://portal.example.org")],
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "access-control-allow-origin"), "*");
+    let preflight = s.block_on(async {
+        client()
+            .request(reqwest::Method::OPTIONS, s.at("sparql"))
+            .header("Origin", "https://portal.example.org")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type")
+            .send()
+            .await
+            .expect("options")
+    });
+    assert_eq!(preflight.status(), 200);
+    assert_eq!(
+        header(preflight.headers(), "access-control-allow-origin"),
+        "*"
+    );
+    let (status, _, body) = s.block_on(get(&s.at("health"), &[]));
+    assert_eq!((status, text(&body).as_str()), (200, "ok\n"));
+    let (status, h, _) = s.block_on(get(&s.at("no/such/page"), &[("Accept", "text/turtle")]));
+    assert_eq!(status, 404);
+    assert!(header(&h, "content-type").starts_with("text/plain"));
+}
+
+#[test]
+fn request_bodies_are_limited() {
+    let s = server();
+    let big = format!("SELECT * WHERE {{ ?s ?p ?o }} # {}", "x".repeat(2 << 20));
+    let response = s.block_on(async {
+        client()
+            .post(s.at("sparql"))
+            .header("Content-Type", "application/sparql-query")
+            .body(big)
+            .send()
+            .await
+            .expect("post")
+    });
+    assert_eq!(response.status(), 413);
+}
