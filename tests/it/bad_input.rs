@@ -458,3 +458,22 @@ fn a_broken_file_does_not_hide_problems_in_other_files() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_site_needs_an_owner_and_a_place_in_one_of_its_records() {
+    let f = Fixture::new();
+    let text = fs::read_to_string(f.path("networks/eurocities.toml")).expect("read");
+    let without = text.replacen(
+        "organization = \"eurocities\"\nplace = \"brussels\"\n",
+        "",
+        1,
+    );
+    assert_ne!(text, without);
+    fs::write(f.path("networks/eurocities.toml"), without).expect("write");
+    let at = find(&f, "networks/eurocities.toml", "\"eurocities-secretariat\"");
+    f.expect(
+        "networks/eurocities.toml",
+        at,
+        "site `eurocities-secretariat` has no organisation or no place",
+    );
+}
