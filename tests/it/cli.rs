@@ -152,3 +152,84 @@ fn every_command_has_help_with_an_example() {
         );
     }
 }
+
+#[test]
+fn serve_starts_answers_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = reti()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn reti serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    // "reti: serving N quads on http://127.0.0.1:PORT/ (IRIs under http://localhost:PORT/)"
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    let port = url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .expect("port")
+        .to_owned();
+    assert!(
+        line.contains(&format!("IRIs under http://localhost:{port}/")),
+        "{line}"
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (status, _, body) = runtime.block_on(crate::serve::get(&format!("{url}health"), &[]));
+    assert_eq!((status, body.as_slice()), (200, b"ok\n".as_slice()));
+    let (status, headers, _) = runtime.block_on(crate::serve::get(
+        &format!("{url}id/place/turin"),
+        &[("Accept", "text/turtle")],
+    ));
+    assert_eq!(status, 303);
+    assert_eq!(
+        crate::serve::header(&headers, "location"),
+        format!("http://localhost:{port}/doc/place/turin.ttl")
+    );
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "a graceful shutdown exits 0");
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut log)
+        .expect("log");
+    assert!(
+        log.contains("uri=/health") && log.contains("status=200"),
+        "one log line per request:\n{log}"
+    );
+    assert!(log.contains("shutting down"), "{log}");
+}
+
+#[test]
+fn serve_refuses_bad_data_with_the_same_messages_as_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("a.toml"),
+        "[[network]]\nslug = \"x\"\nsource = \"nope\"\n",
+    )
+    .expect("write");
+    let out = reti()
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("a.toml:3:10: unknown source `nope`"),
+        "{stderr}"
+    );
+}
