@@ -46,6 +46,14 @@ pub struct Agent {
     pub iri: Option<String>,
     /// Its home page.
     pub homepage: Option<String>,
+    /// Its identifier (`dct:identifier`; DCAT-AP_IT asks for one: an Italian public
+    /// administration gives its IPA code).
+    #[serde(default)]
+    pub identifier: Option<String>,
+    /// Its kind (`dct:type`): an IRI of the ADMS publisher-type vocabulary, such as
+    /// `http://purl.org/adms/publishertype/LocalAuthority`.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
 }
 
 /// The contact point of the dataset.
@@ -56,6 +64,19 @@ pub struct Contact {
     pub name: String,
     /// E-mail address.
     pub email: String,
+}
+
+/// The geometry of a geographic coverage (`dct:spatial`), as DCAT-AP recommends for a
+/// `dct:Location`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SpatialGeometry {
+    /// The IRI listed in `spatial`.
+    pub iri: String,
+    /// Bounding box, WKT (`POLYGON((lon lat, …))`, CRS84).
+    pub bbox: Option<String>,
+    /// Centroid, WKT (`POINT(lon lat)`, CRS84).
+    pub centroid: Option<String>,
 }
 
 /// Catalog metadata for the published dataset.
@@ -80,16 +101,26 @@ pub struct Config {
     pub contact: Contact,
     /// Licence IRI.
     pub licence: String,
+    /// Name of the licence; known licences (Creative Commons, ODbL, IODL) are named without it.
+    pub licence_name: Option<String>,
+    /// Kind of licence (IRI of the ADMS licence-type vocabulary); known licences have one.
+    pub licence_type: Option<String>,
+    /// When the dataset was first published (`YYYY-MM-DD`); without it, the date of the build.
+    pub issued: Option<String>,
     /// EU data themes (IRIs of the EU data-theme authority table).
     pub themes: Vec<String>,
     /// Update frequency (IRI of the EU frequency authority table).
     pub accrual_periodicity: String,
     /// Languages (IRIs of the EU language authority table).
     pub languages: Vec<String>,
-    /// Keywords.
+    /// Keywords (English).
     pub keywords: Vec<String>,
+    /// Keywords (Italian).
+    pub keywords_it: Vec<String>,
     /// Geographic coverage (IRIs, such as the EU country authority's Italy).
     pub spatial: Vec<String>,
+    /// Bounding boxes and centroids of the `spatial` IRIs (TOML: `[[spatial_geometry]]`).
+    pub spatial_geometry: Vec<SpatialGeometry>,
 }
 
 impl Default for Config {
@@ -110,18 +141,26 @@ impl Default for Config {
                 name: "reti open-data office".into(),
                 iri: None,
                 homepage: None,
+                identifier: Some("reti".into()),
+                kind: Some("http://purl.org/adms/publishertype/LocalAuthority".into()),
             },
             rights_holder: Agent {
                 name: "reti open-data office".into(),
                 iri: None,
                 homepage: None,
+                identifier: Some("reti".into()),
+                kind: Some("http://purl.org/adms/publishertype/LocalAuthority".into()),
             },
             contact: Contact {
                 name: "reti open-data office".into(),
                 email: "opendata@example.org".into(),
             },
             licence: "http://creativecommons.org/licenses/by/4.0/".into(),
+            licence_name: None,
+            licence_type: None,
+            issued: None,
             themes: vec![
+                "http://publications.europa.eu/resource/authority/data-theme/REGI".into(),
                 "http://publications.europa.eu/resource/authority/data-theme/EDUC".into(),
                 "http://publications.europa.eu/resource/authority/data-theme/GOVE".into(),
             ],
@@ -137,7 +176,21 @@ impl Default for Config {
                 "Eurocities".into(),
                 "culture".into(),
             ],
+            keywords_it: vec![
+                "reti di città".into(),
+                "Città creative UNESCO".into(),
+                "Eurocities".into(),
+                "cultura".into(),
+            ],
             spatial: vec!["http://publications.europa.eu/resource/authority/country/ITA".into()],
+            spatial_geometry: vec![SpatialGeometry {
+                iri: "http://publications.europa.eu/resource/authority/country/ITA".into(),
+                bbox: Some(
+                    "POLYGON((6.62 35.49, 18.52 35.49, 18.52 47.09, 6.62 47.09, 6.62 35.49))"
+                        .into(),
+                ),
+                centroid: Some("POINT(12.57 42.50)".into()),
+            }],
         }
     }
 }

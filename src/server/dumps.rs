@@ -9,11 +9,15 @@ use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
 /// `GET /dumps/`: HTML for browsers, JSON otherwise.
-pub async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
     let published = state.current();
     let repr = negotiate::negotiate(&headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json);
     if repr == Repr::Html {
-        let lang = Lang::from_headers(&headers, None);
+        let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
         let html = pages::dumps_page(&published, lang);
         return vary_accept(cacheable(
             &headers,
@@ -78,12 +82,12 @@ pub async fn file(
         );
     };
     let mut response = cacheable(&headers, &published, etag, &content_type, bytes);
-    if response.status() == StatusCode::OK {
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_DISPOSITION, v);
-        }
+    if response.status() == StatusCode::OK
+        && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
     }
     response.into_response()
 }

@@ -116,9 +116,11 @@ pub struct Published {
     pub dumps: Vec<Dump>,
     /// `SHA256SUMS` of the dumps.
     pub sha256sums: Bytes,
-    /// When this build was made (`Last-Modified`, the catalog's `modified`).
+    /// When the newest source file (data or stored query) was modified: `Last-Modified`, the
+    /// catalog's `modified`. Stable across restarts; it changes when a file changes.
     pub modified: SystemTime,
-    /// A digest of the N-Quads dump: changes exactly when the data changes (used in ETags).
+    /// A digest of the dumps, the catalog metadata and the stored queries: changes exactly when
+    /// what the server shows changes (used in ETags).
     pub version: String,
     /// Stored queries, by name.
     pub queries: Vec<StoredQuery>,
@@ -148,17 +150,23 @@ impl Published {
             .iter()
             .map(|d| format!("{}  {}\n", d.sha256, d.name))
             .collect();
-        let version = dumps
-            .iter()
-            .find(|d| d.format == Format::NQuads)
-            .map(|d| d.sha256[..16].to_owned())
-            .unwrap_or_default();
+        // Everything a response may show: the data, the catalog metadata, the stored queries.
+        let mut digest = Sha256::new();
+        digest.update(sha256sums.as_bytes());
+        digest.update(format!("{:?}", options.config).as_bytes());
+        for q in &queries {
+            digest.update(q.name.as_bytes());
+            digest.update(q.text.as_bytes());
+        }
+        let version = export::hex(&digest.finalize())[..16].to_owned();
+        let modified =
+            newest_file(&[&options.data, &options.queries]).unwrap_or_else(SystemTime::now);
         Ok(Self {
             dataset,
             config: options.config.clone(),
             dumps,
             sha256sums: sha256sums.into(),
-            modified: SystemTime::now(),
+            modified,
             version,
             queries,
             results: Mutex::new(HashMap::new()),
@@ -179,6 +187,32 @@ impl Published {
     pub fn etag(&self, what: &str) -> String {
         format!("\"{}-{}\"", self.version, what)
     }
+}
+
+/// The modification time of the newest file under `dirs`, to the second.
+fn newest_file(dirs: &[&std::path::Path]) -> Option<SystemTime> {
+    fn walk(dir: &std::path::Path, newest: &mut Option<SystemTime>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, newest);
+            } else if let Ok(m) = entry.metadata().and_then(|m| m.modified()) {
+                *newest = Some(newest.map_or(m, |n| n.max(m)));
+            }
+        }
+    }
+    let mut newest = None;
+    for dir in dirs {
+        walk(dir, &mut newest);
+    }
+    let secs = newest?
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 /// Limits that protect the server.
@@ -317,6 +351,31 @@ pub fn error_page(headers: &HeaderMap, status: StatusCode, message: &str) -> Res
     }
 }
 
+/// An error status with a message for the client, sent as plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The status.
+    pub status: StatusCode,
+    /// What went wrong and, where possible, what to do about it.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with `status` and `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        plain_error(self.status, &self.message)
+    }
+}
+
 /// A plain-text error.
 pub fn plain_error(status: StatusCode, message: &str) -> Response {
     (
@@ -392,11 +451,21 @@ pub fn vary_accept(mut response: Response) -> Response {
     response
 }
 
-/// Serialises triples in a graph representation.
+/// Serialises triples in a graph representation, with the dataset's prefixes.
 pub fn write_graph(
     published: &Published,
     triples: &[oxigraph::model::Triple],
     repr: Repr,
+) -> Vec<u8> {
+    write_graph_with(published, triples, repr, &[])
+}
+
+/// Serialises triples in a graph representation, with the dataset's prefixes and `extra` ones.
+pub fn write_graph_with(
+    published: &Published,
+    triples: &[oxigraph::model::Triple],
+    repr: Repr,
+    extra: &[(&str, &str)],
 ) -> Vec<u8> {
     let format = match repr {
         Repr::NTriples => Format::NTriples,
@@ -406,7 +475,12 @@ pub fn write_graph(
         _ => Format::Turtle,
     };
     let mut bytes = Vec::new();
-    let prefixes = published.base().prefixes();
+    let mut prefixes = published.base().prefixes();
+    prefixes.extend(
+        extra
+            .iter()
+            .map(|(p, i)| ((*p).to_owned(), (*i).to_owned())),
+    );
     let result = if format == Format::TriG {
         let quads: Vec<oxigraph::model::Quad> = triples
             .iter()

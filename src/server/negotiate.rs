@@ -150,10 +150,10 @@ pub fn negotiate(headers: &HeaderMap, available: &[Repr]) -> Result<Repr, NotAcc
     let mut offered: Vec<(MediaType<'static>, Repr)> = Vec::new();
     for repr in available {
         for name in std::iter::once(repr.media_type()).chain(repr.aliases().iter().copied()) {
-            if let Ok(mt) = MediaType::parse(name) {
-                if !offered.iter().any(|(m, _)| *m == mt) {
-                    offered.push((mt, *repr));
-                }
+            if let Ok(mt) = MediaType::parse(name)
+                && !offered.iter().any(|(m, _)| *m == mt)
+            {
+                offered.push((mt, *repr));
             }
         }
     }
@@ -226,10 +226,10 @@ impl Lang {
             } else {
                 None
             };
-            if let Some(lang) = lang {
-                if q > best.1 {
-                    best = (lang, q);
-                }
+            if let Some(lang) = lang
+                && q > best.1
+            {
+                best = (lang, q);
             }
         }
         best.0

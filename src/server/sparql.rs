@@ -7,7 +7,7 @@
 //! too large gets a clear error, never a truncated 200.
 
 use super::negotiate::{self, Lang, Repr};
-use super::{AppState, Published, pages, plain_error, vary_accept};
+use super::{ApiError, AppState, Published, pages, plain_error, vary_accept};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -91,7 +91,7 @@ pub async fn get(
                 ([(header::CONTENT_TYPE, Repr::Html.content_type())], html).into_response(),
             );
         }
-        return service_description(&published, &headers);
+        return super::catalog::service_description_document(&headers, &published);
     }
     answer(&state, &headers, &params, None).await
 }
@@ -146,11 +146,15 @@ pub async fn post(
     }
 }
 
-fn read_only() -> Response {
-    plain_error(
+fn read_only_error() -> ApiError {
+    ApiError::new(
         StatusCode::FORBIDDEN,
         "this SPARQL endpoint is read-only: updates are not accepted",
     )
+}
+
+fn read_only() -> Response {
+    read_only_error().into_response()
 }
 
 async fn answer(
@@ -182,7 +186,7 @@ async fn answer(
     let published = state.current();
     let query = match parse(&published, &text) {
         Ok(q) => q,
-        Err(response) => return response,
+        Err(e) => return e.into_response(),
     };
     let dataset = match dataset_of(params) {
         Ok(d) => d,
@@ -216,16 +220,16 @@ async fn answer(
         Ok(bytes) => {
             vary_accept(([(header::CONTENT_TYPE, repr.content_type())], bytes).into_response())
         }
-        Err(response) => response,
+        Err(e) => e.into_response(),
     }
 }
 
 /// Parses a query against the dataset's base; an update gets 403, a syntax error 400 with the
 /// parser's message.
-pub fn parse(published: &Published, text: &str) -> Result<Query, Response> {
+pub fn parse(published: &Published, text: &str) -> Result<Query, ApiError> {
     let parser = || SparqlParser::new().with_base_iri(published.base().as_str());
     let Ok(parser_q) = parser() else {
-        return Err(plain_error(
+        return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the base IRI is invalid",
         ));
@@ -234,11 +238,11 @@ pub fn parse(published: &Published, text: &str) -> Result<Query, Response> {
         Ok(q) => Ok(q),
         Err(e) => {
             if parser().is_ok_and(|p| p.parse_update(text).is_ok()) {
-                Err(read_only())
+                Err(read_only_error())
             } else {
-                Err(plain_error(
+                Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    &format!("the query is not valid SPARQL: {e}"),
+                    format!("the query is not valid SPARQL: {e}"),
                 ))
             }
         }
@@ -309,13 +313,13 @@ pub async fn run(
     query: Query,
     dataset: Option<QueryDataset>,
     repr: Repr,
-) -> Result<Bytes, Response> {
+) -> Result<Bytes, ApiError> {
     let settings = &state.settings;
     let timeout = settings.query_timeout;
     let Ok(Ok(permit)) =
         tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await
     else {
-        return Err(plain_error(
+        return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "too many queries are running; try again shortly",
         ));
@@ -353,27 +357,27 @@ pub async fn run(
     drop(permit);
     match result {
         Ok(Ok(bytes)) => Ok(bytes.into()),
-        Ok(Err(Failure::Cancelled)) => Err(plain_error(
+        Ok(Err(Failure::Cancelled)) => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            &format!(
+            format!(
                 "the query did not finish within {} seconds and was stopped; narrow it or add a LIMIT",
                 timeout.as_secs_f64()
             ),
         )),
-        Ok(Err(Failure::TooLarge)) => Err(plain_error(
+        Ok(Err(Failure::TooLarge)) => Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            &format!(
+            format!(
                 "the result is larger than {} MiB; narrow the query or add a LIMIT",
                 limit >> 20
             ),
         )),
-        Ok(Err(Failure::Evaluation(e))) => Err(plain_error(
+        Ok(Err(Failure::Evaluation(e))) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
-            &format!("the query failed: {e}"),
+            format!("the query failed: {e}"),
         )),
         Err(e) => {
             tracing::error!("query task failed: {e}");
-            Err(plain_error(
+            Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the query could not be evaluated",
             ))
@@ -447,18 +451,6 @@ fn serialize(
         }
     }
     Ok(())
-}
-
-/// The SPARQL service description, for RDF clients that `GET /sparql` without a query.
-fn service_description(published: &Published, headers: &HeaderMap) -> Response {
-    let available = [Repr::Turtle, Repr::JsonLd, Repr::RdfXml, Repr::NTriples];
-    let repr = match negotiate::negotiate(headers, &available) {
-        Ok(r) => r,
-        Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
-    };
-    let triples = super::catalog::service_description(published);
-    let body = super::write_graph(published, &triples, repr);
-    vary_accept(([(header::CONTENT_TYPE, repr.content_type())], body).into_response())
 }
 
 /// The formats a stored query's results are offered in, for its kind.

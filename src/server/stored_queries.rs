@@ -86,11 +86,15 @@ pub fn load(dir: &std::path::Path, base: &crate::rdf::Base) -> Result<Vec<Stored
 }
 
 /// `GET /queries/`: HTML for browsers, JSON otherwise.
-pub async fn list(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
     let published = state.current();
     let repr = negotiate::negotiate(&headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json);
     if repr == Repr::Html {
-        let lang = Lang::from_headers(&headers, None);
+        let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
         let html = pages::queries_page(&published, lang);
         return vary_accept(cacheable(
             &headers,
@@ -139,7 +143,7 @@ pub async fn run(
     };
     let query = match sparql::parse(&published, &stored.text) {
         Ok(q) => q,
-        Err(response) => return response,
+        Err(e) => return e.into_response(),
     };
     let formats = sparql::formats_for(&query);
     let mut offered: Vec<Repr> = vec![formats[0]];
@@ -171,7 +175,7 @@ pub async fn run(
         let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
         let table = match results(&state, &published, &stored, query, Repr::SparqlJson).await {
             Ok(bytes) => bytes,
-            Err(response) => return response,
+            Err(e) => return e.into_response(),
         };
         let html = pages::stored_query_page(&published, &stored, &table, lang);
         return vary_accept(cacheable(
@@ -191,7 +195,7 @@ pub async fn run(
             bytes,
         ))
         .into_response(),
-        Err(response) => response,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -202,7 +206,7 @@ async fn results(
     stored: &StoredQuery,
     query: spargebra::Query,
     repr: Repr,
-) -> Result<bytes::Bytes, Response> {
+) -> Result<bytes::Bytes, super::ApiError> {
     let key = (stored.name.clone(), repr);
     if let Some(bytes) = published
         .results

@@ -1,8 +1,10 @@
 //! Integration tests: one binary, one module per concern.
 
 mod bad_input;
+mod catalog;
 mod cli;
 mod facts;
+mod pages;
 mod queries;
 mod roundtrip;
 mod serve;

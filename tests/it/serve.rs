@@ -46,7 +46,11 @@ impl TestServer {
         runtime.spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        TestServer { url, state, runtime }
+        TestServer {
+            url,
+            state,
+            runtime,
+        }
     }
 
     /// `{url}{path}`
@@ -72,12 +76,18 @@ pub fn client() -> reqwest::Client {
 }
 
 /// GET `url` with headers; returns status, headers and body.
-pub async fn get(url: &str, headers: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+pub async fn get(
+    url: &str,
+    headers: &[(&str, &str)],
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
     let mut request = client().get(url);
     for (k, v) in headers {
         request = request.header(*k, *v);
     }
-    let response = request.send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let body = response.bytes().await.expect("body").to_vec();

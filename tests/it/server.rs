@@ -642,3 +642,16 @@ fn request_bodies_are_limited() {
     });
     assert_eq!(response.status(), 413);
 }
+
+#[test]
+fn listing_pages_switch_language_by_link() {
+    let s = server();
+    for path in ["?lang=it", "dumps/?lang=it", "queries/?lang=it"] {
+        let (status, _, body) = s.block_on(get(
+            &s.at(path),
+            &[("Accept", "text/html"), ("Accept-Language", "en")],
+        ));
+        assert_eq!(status, 200, "{path}");
+        assert!(text(&body).contains("<html lang=\"it\""), "{path}");
+    }
+}

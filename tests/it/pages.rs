@@ -1,0 +1,535 @@
+//! The HTML front end, as a reader sees it through a browser: pages in English or Italian,
+//! members as tables, links by label, alternate formats, embedded JSON-LD, the query pages,
+//! and nothing in the data able to inject markup.
+
+use crate::serve::{TestServer, get, header};
+use reti::server::Settings;
+use std::path::Path;
+use std::sync::OnceLock;
+
+const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+/// One server over the shipped data for the read-only tests.
+fn server() -> &'static TestServer {
+    static SERVER: OnceLock<TestServer> = OnceLock::new();
+    SERVER.get_or_init(TestServer::start)
+}
+
+/// GET as a browser in `lang`; asserts 200 and HTML, returns the page.
+fn page_on(server: &TestServer, path: &str, lang: &str) -> String {
+    let (status, headers, body) = server.block_on(get(
+        &server.at(path),
+        &[("Accept", BROWSER), ("Accept-Language", lang)],
+    ));
+    let body = String::from_utf8(body).expect("UTF-8 page");
+    assert_eq!(status, 200, "GET {path}:\n{body}");
+    assert!(
+        header(&headers, "content-type").starts_with("text/html"),
+        "GET {path}: {}",
+        header(&headers, "content-type")
+    );
+    body
+}
+
+fn page(path: &str, lang: &str) -> String {
+    page_on(server(), path, lang)
+}
+
+/// Text with tags removed, entities decoded and spaces collapsed.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#34;", "\"")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The body rows of the first `<table class="{class}">`, as the text of their cells.
+fn table_rows(html: &str, class: &str) -> Vec<Vec<String>> {
+    let start = html
+        .find(&format!("<table class=\"{class}\""))
+        .unwrap_or_else(|| panic!("no table of class {class}"));
+    let table = &html[start..start + html[start..].find("</table>").expect("table end")];
+    let body = &table[table.find("<tbody>").expect("tbody")..];
+    body.split("<tr")
+        .skip(1)
+        .map(|row| {
+            let mut cells = Vec::new();
+            for piece in row.split("<t").skip(1) {
+                if piece.starts_with('d') || piece.starts_with('h') {
+                    let content = &piece[piece.find('>').map_or(0, |i| i + 1)..];
+                    let end = content.find("</t").unwrap_or(content.len());
+                    cells.push(text(&content[..end]));
+                }
+            }
+            cells
+        })
+        .collect()
+}
+
+/// Every `href="…"` of a page, decoded.
+fn links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .map(|s| {
+            s[..s.find('"').unwrap_or(0)]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// The JSON-LD blocks of a page, parsed.
+fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    html.split("<script type=\"application/ld+json\">")
+        .skip(1)
+        .map(|s| {
+            let json = &s[..s.find("</script>").expect("script end")];
+            serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{json}"))
+        })
+        .collect()
+}
+
+#[test]
+fn home_page_links_to_each_network_and_to_the_services() {
+    let home = page("/", "en");
+    assert!(home.contains("<html lang=\"en\">"));
+    assert!(home.contains("<h1>Networks of cities</h1>"), "{home}");
+    let hrefs = links(&home);
+    for slug in [
+        "uccn",
+        "eurocities",
+        "gai",
+        "bjcem",
+        "italian-creative-cities",
+    ] {
+        let target = format!("/doc/network/{slug}");
+        assert!(hrefs.contains(&target), "no link to {target}");
+        page(&target, "en");
+    }
+    for service in [
+        "/sparql",
+        "/dumps/",
+        "/queries/",
+        "/catalog",
+        "/.well-known/void",
+        "/ontology",
+    ] {
+        assert!(hrefs.iter().any(|h| h == service), "no link to {service}");
+    }
+    let networks = table_rows(&home, "networks");
+    assert_eq!(networks.len(), 5, "{networks:?}");
+    assert!(
+        networks.contains(&vec![
+            "UNESCO Creative Cities Network".to_owned(),
+            "2004".to_owned(),
+            "8".to_owned()
+        ]),
+        "{networks:?}"
+    );
+    let italian = page("/", "it-IT,it;q=0.9");
+    assert!(italian.contains("<html lang=\"it\">") && italian.contains("<h1>Reti di città</h1>"));
+    assert!(
+        table_rows(&italian, "networks")
+            .iter()
+            .any(|r| r[0] == "Rete delle Città creative UNESCO")
+    );
+}
+
+#[test]
+fn a_network_page_lists_its_members_with_field_and_year() {
+    let uccn = page("/doc/network/uccn.html", "en");
+    assert!(uccn.contains("<h1>UNESCO Creative Cities Network</h1>"));
+    let rows = table_rows(&uccn, "members");
+    let members: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        members,
+        [
+            "Alba", "Bergamo", "Biella", "Bologna", "Fabriano", "Parma", "Rome", "Turin"
+        ]
+    );
+    let turin = rows.iter().find(|r| r[0] == "Turin").expect("Turin row");
+    assert_eq!(&turin[..4], ["Turin", "Member", "Design", "2014"]);
+    let bologna = rows
+        .iter()
+        .find(|r| r[0] == "Bologna")
+        .expect("Bologna row");
+    assert_eq!(&bologna[..4], ["Bologna", "Member", "Music", "2006"]);
+    // members are linked by label to their own pages
+    assert!(uccn.contains("<a href=\"/doc/place/turin\""));
+    assert!(uccn.contains(">Turin</a>"));
+}
+
+#[test]
+fn a_city_page_lists_its_networks_and_offices() {
+    let turin = page("/doc/place/turin.html", "en");
+    let rows = table_rows(&turin, "memberships");
+    let row = |org: &str, role: &str| {
+        rows.iter()
+            .find(|r| r[0] == org && r[1] == role)
+            .unwrap_or_else(|| panic!("no {org}/{role} row in {rows:?}"))
+    };
+    assert_eq!(
+        &row("UNESCO Creative Cities Network", "Member")[2..4],
+        ["Design", "2014"]
+    );
+    row("Eurocities", "Member");
+    row(
+        "GAI – Association for the Circuit of Young Italian Artists",
+        "Presidency",
+    );
+    row(
+        "Coordination of the Italian UNESCO Creative Cities",
+        "Member",
+    );
+    // outgoing links are followed by label, to the local document or to Wikidata
+    assert!(turin.contains("<a href=\"/doc/place/province-torino\""));
+    assert!(turin.contains("href=\"http://www.wikidata.org/entity/Q495\""));
+    // incoming links: BJCEM's secretariat is in Turin
+    assert!(
+        text(&turin).contains("BJCEM"),
+        "no incoming link from BJCEM's site"
+    );
+}
+
+#[test]
+fn pages_speak_the_readers_language() {
+    let it = page("/doc/place/turin.html", "it-IT,it;q=0.9,en;q=0.8");
+    assert!(it.contains("<html lang=\"it\">"));
+    assert!(it.contains("<h1>Torino</h1>"), "Italian heading");
+    for ui in [
+        "Altri formati",
+        "Interroga questa risorsa",
+        "Ruolo",
+        "Ambito",
+        "Proprietà",
+    ] {
+        assert!(it.contains(ui), "no Italian UI string {ui}");
+    }
+    assert!(
+        table_rows(&it, "memberships")
+            .iter()
+            .any(|r| r[0] == "Rete delle Città creative UNESCO" && r[1] == "Membro")
+    );
+    let en = page("/doc/place/turin.html", "en-GB,en;q=0.9");
+    assert!(
+        en.contains("<html lang=\"en\">")
+            && en.contains("<h1>Turin</h1>")
+            && en.contains("Other formats")
+    );
+    // ?lang= wins over Accept-Language, and the page offers the switch
+    let switched = page("/doc/place/turin.html?lang=it", "en");
+    assert!(switched.contains("<h1>Torino</h1>"));
+    assert!(en.contains("href=\"?lang=it\""));
+    // a property's label comes from the ontology, in the reader's language
+    assert!(
+        it.contains(">situato in</a>") && en.contains(">contained in place</a>"),
+        "property labels"
+    );
+}
+
+#[test]
+fn pages_embed_schema_org_json_ld() {
+    let uccn = json_ld(&page("/doc/network/uccn.html", "en"));
+    assert_eq!(uccn.len(), 1);
+    let network = &uccn[0];
+    assert_eq!(network["@context"], "https://schema.org");
+    assert_eq!(network["@type"], "Organization");
+    assert_eq!(network["name"], "UNESCO Creative Cities Network");
+    assert_eq!(network["foundingDate"], "2004");
+    let members = network["member"].as_array().expect("member list");
+    assert_eq!(members.len(), 8);
+    assert!(
+        members
+            .iter()
+            .any(|m| m["name"] == "Turin" && m["@type"] == "City")
+    );
+    let turin = &json_ld(&page("/doc/place/turin.html", "it"))[0];
+    assert_eq!(turin["@type"], "City");
+    assert_eq!(turin["name"], "Torino");
+    assert_eq!(
+        turin["sameAs"],
+        serde_json::json!(["http://www.wikidata.org/entity/Q495"])
+    );
+    let italy = &json_ld(&page("/doc/place/italy.html", "en"))[0];
+    assert_eq!(italy["@type"], "Country");
+    assert_eq!(italy["name"], "Italy");
+    let home = &json_ld(&page("/", "en"))[0];
+    assert_eq!(home["@type"], "Dataset");
+}
+
+#[test]
+fn pages_link_to_the_other_formats_and_to_a_query_of_the_resource() {
+    let turin = page("/doc/place/turin.html", "en");
+    let hrefs = links(&turin);
+    for (ext, media) in [
+        ("ttl", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("nt", "application/n-triples"),
+        ("rdf", "application/rdf+xml"),
+    ] {
+        let target = format!("/doc/place/turin.{ext}");
+        assert!(hrefs.contains(&target), "no link to {target}");
+        let (status, headers, _) = server().block_on(get(&server().at(&target), &[]));
+        assert_eq!(status, 200);
+        assert!(header(&headers, "content-type").starts_with(media));
+    }
+    // the query link opens the query page prefilled; its JSON twin answers with the triples
+    assert!(hrefs.iter().any(|h| h.starts_with("/sparql#query=")));
+    let json = hrefs
+        .iter()
+        .find(|h| h.starts_with("/sparql?query=") && h.ends_with("format=json"))
+        .expect("JSON query link");
+    let (status, _, body) = server().block_on(get(&server().at(json), &[]));
+    assert_eq!(status, 200);
+    let results: serde_json::Value = serde_json::from_slice(&body).expect("SPARQL JSON");
+    assert!(
+        results["results"]["bindings"]
+            .as_array()
+            .is_some_and(|b| b.len() > 5)
+    );
+    let describe = hrefs
+        .iter()
+        .find(|h| h.contains("DESCRIBE"))
+        .expect("DESCRIBE link");
+    let (status, _, body) = server().block_on(get(&server().at(describe), &[]));
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Q495"));
+}
+
+#[test]
+fn query_page_offers_every_stored_query() {
+    let html = page("/sparql", "en");
+    assert!(html.contains("<textarea id=\"query\""));
+    assert!(html.contains("<script src=\"/assets/query.js\"></script>"));
+    for q in &server().state.current().queries {
+        assert!(
+            html.contains(&format!("<option value=\"{}\"", q.name)),
+            "{} not offered",
+            q.name
+        );
+    }
+    let chosen = page("/sparql?example=turin-offices", "en");
+    assert!(chosen.contains("<option value=\"turin-offices\" selected>"));
+    assert!(
+        text(&chosen)
+            .contains("SELECT DISTINCT ?organization ?organizationLabel ?office ?officeLabel")
+    );
+    // the stored queries are given to the script as JSON it can parse
+    let data = chosen
+        .split("<script type=\"application/json\" id=\"query-data\">")
+        .nth(1)
+        .expect("query data");
+    let data: serde_json::Value =
+        serde_json::from_str(&data[..data.find("</script>").expect("end")]).expect("JSON");
+    assert!(
+        data["queries"]
+            .as_array()
+            .is_some_and(|q| q.iter().any(|q| q["name"] == "networks-of-a-city"))
+    );
+}
+
+#[test]
+fn stored_queries_dumps_and_ontology_pages() {
+    let list = page("/queries/", "en");
+    let hrefs = links(&list);
+    for q in &server().state.current().queries {
+        assert!(text(&list).contains(&q.title), "{} not listed", q.title);
+        for format in ["csv", "json"] {
+            assert!(hrefs.contains(&format!("/queries/{}?format={format}", q.name)));
+        }
+    }
+    let results = page("/queries/networks-of-a-city", "en");
+    let rows = table_rows(&results, "results");
+    // IRIs shortened and linked, literals with their language tag
+    assert!(
+        rows.iter().any(|r| r[0] == "network:uccn"
+            && r[2] == "UNESCO Creative Cities Network en"
+            && r[5] == "2014"),
+        "{rows:?}"
+    );
+    assert!(results.contains("<a href=\"/doc/network/uccn\""));
+    assert!(
+        text(&results).contains("BIND(<http"),
+        "the query text is shown"
+    );
+
+    let dumps = page("/dumps/", "en");
+    let rows = table_rows(&dumps, "dumps");
+    let published = server().state.current();
+    assert_eq!(rows.len(), published.dumps.len());
+    for d in &published.dumps {
+        assert!(links(&dumps).contains(&format!("/dumps/{}", d.name)));
+        assert!(
+            rows.iter()
+                .any(|r| r[0] == d.name && r[2] == d.bytes.len().to_string() && r[4] == d.sha256),
+            "{} row",
+            d.name
+        );
+    }
+    assert!(links(&dumps).contains(&"/dumps/SHA256SUMS".to_owned()));
+    assert!(dumps.contains(&httpdate::fmt_http_date(published.modified)));
+
+    let ontology = page("/ontology", "it");
+    assert!(ontology.contains("<html lang=\"it\">"));
+    let classes = table_rows(&ontology, "terms");
+    assert!(
+        classes.iter().any(|r| r[0].starts_with("reti:Network")
+            && r[1] == "network of cities"
+            && r[2] == "rete di città"),
+        "{classes:?}"
+    );
+    assert!(
+        ontology.contains("id=\"Network\"") && ontology.contains("id=\"creativeField\""),
+        "terms are anchors for /ontology#term links"
+    );
+    assert!(
+        ontology.contains("org:Membership") && ontology.contains(">adesione<"),
+        "reused terms with their labels"
+    );
+}
+
+#[test]
+fn assets_are_served_with_their_types_and_nothing_else() {
+    for (path, media) in [
+        ("/assets/style.css", "text/css"),
+        ("/assets/query.js", "text/javascript"),
+    ] {
+        let (status, headers, body) = server().block_on(get(&server().at(path), &[]));
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            header(&headers, "content-type").starts_with(media),
+            "{path}"
+        );
+        assert!(
+            header(&headers, "cache-control").contains("max-age"),
+            "{path}"
+        );
+        assert!(!body.is_empty());
+    }
+    let (status, _, _) = server().block_on(get(&server().at("/assets/../Cargo.toml"), &[]));
+    assert_eq!(status, 404);
+    let (status, _, _) = server().block_on(get(&server().at("/assets/other.js"), &[]));
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn unknown_pages_are_404_pages_for_browsers() {
+    let url = server().at("/no/such/page");
+    let (status, headers, body) =
+        server().block_on(get(&url, &[("Accept", BROWSER), ("Accept-Language", "it")]));
+    let body = String::from_utf8(body).expect("UTF-8");
+    assert_eq!(status, 404);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(
+        body.contains("<html lang=\"it\">")
+            && body.contains("/no/such/page")
+            && body.contains("Torna alla pagina iniziale")
+    );
+    assert!(body.contains("<nav"), "the error page has the nav bar");
+    let (status, _, _) = server().block_on(get(
+        &server().at("/doc/place/atlantis.html"),
+        &[("Accept", BROWSER)],
+    ));
+    assert_eq!(status, 404);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn markup_in_the_data_is_shown_as_text_and_cannot_leave_the_json_ld() {
+    const EVIL: &str = r#"GAI </script><script>alert("x")</script> & <b>bold</b> <!--"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    copy_dir(&crate::data_dir(), &data);
+    let file = data.join("networks/gai.toml");
+    let original = std::fs::read_to_string(&file).expect("gai.toml");
+    let name = "name.en = \"GAI – Association for the Circuit of Young Italian Artists\"";
+    assert!(original.contains(name));
+    let toml_string = serde_json::to_string(EVIL).expect("quoted"); // a valid TOML basic string too
+    let changed = original
+        .replacen(name, &format!("name.en = {toml_string}"), 1)
+        .replacen(
+            "alt_names.en = [\"GAI\"]",
+            &format!("alt_names.en = [\"GAI\", {toml_string}]"),
+            1,
+        );
+    std::fs::write(&file, changed).expect("write");
+    let evil = TestServer::with(Settings::default(), |options| options.data = data.clone());
+
+    for path in [
+        "/doc/network/gai.html",
+        "/doc/place/turin.html",
+        "/",
+        "/doc/membership/gai-turin.html",
+    ] {
+        let html = page_on(&evil, path, "en");
+        assert!(
+            !html.contains("<script>alert"),
+            "{path}: markup injected:\n{html}"
+        );
+        assert!(!html.contains("<b>bold"), "{path}: markup injected");
+        // every script element that opens is one of ours, and closes where we close it
+        assert_eq!(
+            html.matches("<script").count(),
+            html.matches("</script>").count(),
+            "{path}"
+        );
+        for block in json_ld(&html) {
+            let dump = block.to_string();
+            if path == "/doc/network/gai.html" {
+                assert_eq!(block["name"], EVIL, "the name survives intact in JSON-LD");
+                assert!(
+                    block["alternateName"]
+                        .as_array()
+                        .is_some_and(|a| a.contains(&serde_json::json!(EVIL)))
+                );
+            }
+            assert!(!dump.is_empty());
+        }
+        if path != "/" {
+            assert!(
+                html.contains("GAI &#60;/script&#62;&#60;script&#62;alert(&#34;x&#34;)")
+                    || html.contains("GAI &lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)"),
+                "{path}: name not shown escaped"
+            );
+        }
+    }
+    let gai = page_on(&evil, "/doc/network/gai.html", "en");
+    assert!(
+        gai.contains("\\u003c/script\\u003e\\u003cscript\\u003ealert"),
+        "JSON-LD escapes < and >"
+    );
+    assert!(
+        text(&gai).contains(EVIL),
+        "the reader sees the name as written"
+    );
+}
