@@ -303,6 +303,58 @@ impl Dataset {
         Ok(triples)
     }
 
+    /// The sources that state `subject`'s type: one `(source IRI, title)` per named graph that
+    /// types it, in graph order. This is how pages say "according to" for a membership.
+    pub fn sources_of(
+        &self,
+        subject: &NamedNode,
+    ) -> Result<Vec<(NamedNode, String)>, StorageError> {
+        use oxigraph::model::vocab::rdf;
+        use oxigraph::model::{NamedOrBlankNode, Term};
+        let mut graphs: Vec<NamedNode> = Vec::new();
+        for q in
+            self.store
+                .quads_for_pattern(Some(subject.as_ref().into()), Some(rdf::TYPE), None, None)
+        {
+            if let GraphName::NamedNode(g) = q?.graph_name
+                && !graphs.contains(&g)
+            {
+                graphs.push(g);
+            }
+        }
+        graphs.sort();
+        let default = Some(GraphNameRef::DefaultGraph);
+        let mut sources = Vec::new();
+        for g in graphs {
+            for q in self.store.quads_for_pattern(
+                Some(g.as_ref().into()),
+                Some(crate::vocab::prov::WAS_DERIVED_FROM),
+                None,
+                default,
+            ) {
+                let Term::NamedNode(source) = q?.object else {
+                    continue;
+                };
+                let title = self
+                    .store
+                    .quads_for_pattern(
+                        Some(NamedOrBlankNode::from(source.clone()).as_ref()),
+                        Some(crate::vocab::dcterms::TITLE),
+                        None,
+                        default,
+                    )
+                    .filter_map(Result::ok)
+                    .find_map(|q| match q.object {
+                        Term::Literal(l) => Some(l.value().to_owned()),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| source.as_str().to_owned());
+                sources.push((source, title));
+            }
+        }
+        Ok(sources)
+    }
+
     /// Evaluates a SPARQL query. The default graph is the merge of all named graphs, so queries
     /// need no `GRAPH` clause unless they ask which source says what.
     pub fn query(&self, sparql: &str) -> Result<QueryResults<'static>, QueryError> {

@@ -533,3 +533,48 @@ fn markup_in_the_data_is_shown_as_text_and_cannot_leave_the_json_ld() {
         "the reader sees the name as written"
     );
 }
+
+#[test]
+fn membership_tables_say_which_sources_state_each_membership() {
+    let s = crate::serve::TestServer::start();
+    let (status, _, body) = s.block_on(crate::serve::get(
+        &s.at("doc/network/uccn.html"),
+        &[("Accept", "text/html"), ("Accept-Language", "en")],
+    ));
+    assert_eq!(status, 200);
+    let html = String::from_utf8_lossy(&body);
+    let turin_row = html
+        .split("<tr>")
+        .find(|row| row.contains(">Turin<"))
+        .expect("a row for Turin");
+    assert!(
+        turin_row.contains("The international networks of the City of Turin"),
+        "{turin_row}"
+    );
+    assert!(
+        turin_row.contains("Designation years of the Italian UNESCO Creative Cities"),
+        "{turin_row}"
+    );
+    assert!(
+        turin_row.contains("/doc/source/uccn-designations"),
+        "{turin_row}"
+    );
+    let (_, _, body) = s.block_on(crate::serve::get(
+        &s.at("doc/place/turin.html"),
+        &[("Accept", "text/html"), ("Accept-Language", "it")],
+    ));
+    let html = String::from_utf8_lossy(&body);
+    assert!(
+        html.contains(">Secondo<"),
+        "the column is labelled in Italian"
+    );
+    let chair = html
+        .split("<tr>")
+        .find(|row| row.contains("/doc/role/chair"))
+        .expect("the chair row");
+    assert!(
+        chair.contains("Eurocities&#39; own account of the network")
+            && !chair.contains("City of Turin"),
+        "{chair}"
+    );
+}

@@ -36,6 +36,8 @@ pub struct MemberRow {
     pub since: String,
     /// The membership itself.
     pub membership: Val,
+    /// The sources that state it, linked to their descriptions.
+    pub sources: Vec<Val>,
 }
 
 /// Everything a resource page shows.
@@ -165,12 +167,23 @@ pub fn build(p: &Published, iri: &NamedNode, triples: &[Triple], lang: Lang) -> 
             })
             .unwrap_or_default();
         let node_link = |n: &NamedNode| link(p, n.as_str(), labels.get(n), lang);
+        let sources: Vec<Val> = p
+            .dataset
+            .sources_of(m)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(source, title)| Val {
+                text: title,
+                ..link(p, source.as_str(), None, lang)
+            })
+            .collect();
         let row = |who: &NamedNode| MemberRow {
             who: node_link(who),
             role: role.as_ref().map(node_link).unwrap_or_default(),
             field: field.as_ref().map(node_link),
             since: since.clone(),
             membership: node_link(m),
+            sources: sources.clone(),
         };
         if &organization == iri {
             members.push(row(&member));

@@ -43,6 +43,8 @@ pub struct Text {
     pub field: &'static str,
     pub since: &'static str,
     pub details: &'static str,
+    /// Column of the sources that state a membership.
+    pub sources: &'static str,
     pub properties: &'static str,
     pub referenced_by: &'static str,
     // query page
@@ -129,6 +131,7 @@ pub static EN: Text = Text {
     field: "Field",
     since: "Since",
     details: "Membership",
+    sources: "According to",
     properties: "Properties",
     referenced_by: "Referenced by",
     query_title: "Query the data",
@@ -210,6 +213,7 @@ pub static IT: Text = Text {
     field: "Ambito",
     since: "Dal",
     details: "Adesione",
+    sources: "Secondo",
     properties: "Proprietà",
     referenced_by: "Citato da",
     query_title: "Interroga i dati",
