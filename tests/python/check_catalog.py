@@ -25,7 +25,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import Namespace
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SHAPES = ROOT.parent / "shared" / "reference" / "dcat-ap"
+# Unmodified copies of the official DCAT-AP 3.0.1 shapes (CC BY 4.0; see tests/dcat-ap/README.md).
+DEFAULT_SHAPES = ROOT / "tests" / "dcat-ap"
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
