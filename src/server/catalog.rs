@@ -230,7 +230,16 @@ pub async fn catalog(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let p = state.current();
-    rdf_response(&headers, &params, &p, "catalog", || catalog_triples(&p))
+    let triples = match super::blocking({
+        let p = Arc::clone(&p);
+        move || catalog_triples(&p)
+    })
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    rdf_response(&headers, &params, &p, "catalog", || triples)
 }
 
 /// `GET /.well-known/void`: the VoID description of the dataset.
@@ -240,7 +249,16 @@ pub async fn void(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let p = state.current();
-    rdf_response(&headers, &params, &p, "void", || void_triples(&p))
+    let triples = match super::blocking({
+        let p = Arc::clone(&p);
+        move || void_triples(&p)
+    })
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => return axum::response::IntoResponse::into_response(e),
+    };
+    rdf_response(&headers, &params, &p, "void", || triples)
 }
 
 /// `GET /ontology`: HTML for browsers, the ontology's Turtle (verbatim), JSON-LD, RDF/XML or

@@ -91,26 +91,37 @@ pub async fn document(
         },
     };
     let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
-    let triples = match published.dataset.describe(&iri) {
-        Ok(t) => t,
-        Err(e) => {
-            return (
+    // describing and rendering read the store: off the async workers
+    let rendered = super::blocking({
+        let published = Arc::clone(&published);
+        let iri = iri.clone();
+        let (kind, slug) = (kind.clone(), slug.clone());
+        move || {
+            let triples = published.dataset.describe(&iri)?;
+            Ok::<_, oxigraph::store::StorageError>(if repr == Repr::Html {
+                (
+                    pages::resource_page(&published, &iri, &triples, lang).into_bytes(),
+                    format!("{kind}-{slug}-html-{}", lang.tag()),
+                )
+            } else {
+                (
+                    write_graph(&published, &triples, repr),
+                    format!("{kind}-{slug}-{}", repr.extension()),
+                )
+            })
+        }
+    })
+    .await;
+    let (body, tag) = match rendered {
+        Ok(Ok(done)) => done,
+        Ok(Err(e)) => {
+            return super::ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("store error: {e}"),
             )
-                .into_response();
+            .into_response();
         }
-    };
-    let (body, tag) = if repr == Repr::Html {
-        (
-            pages::resource_page(&published, &iri, &triples, lang).into_bytes(),
-            format!("{kind}-{slug}-html-{}", lang.tag()),
-        )
-    } else {
-        (
-            write_graph(&published, &triples, repr),
-            format!("{kind}-{slug}-{}", repr.extension()),
-        )
+        Err(e) => return e.into_response(),
     };
     let mut response = cacheable(
         &headers,

@@ -386,6 +386,20 @@ pub fn plain_error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// Runs `f`, which reads the store, on the blocking thread pool: Oxigraph's calls are
+/// synchronous, and a long one must not stall the async workers that serve other requests.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!("blocking task failed: {e}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the request could not be completed",
+        )
+    })
+}
+
 /// Whether the request's validators match: answer 304 Not Modified.
 pub fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
     if let Some(tags) = headers

@@ -171,8 +171,17 @@ pub async fn home(
             "contentSize": d.bytes.len().to_string(),
         })).collect::<Vec<_>>(),
     });
+    let rows = match super::blocking({
+        let p = Arc::clone(&p);
+        move || networks(&p, lang)
+    })
+    .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return e.into_response(),
+    };
     let page = HomePage {
-        networks: networks(&p, lang),
+        networks: rows,
         description,
         jsonld: ScriptJson::new(&jsonld),
         chrome,

@@ -84,9 +84,16 @@ await check("home page → UCCN → Turin, by clicking links", async () => {
   expect((await page.locator("h1").textContent()).trim() === "UNESCO Creative Cities Network", "network heading");
   const rows = await page.locator("table.members tbody tr").count();
   expect(rows === 8, `8 members in the table, got ${rows}`);
-  const turinRow = page.locator("table.members tbody tr", { hasText: "Turin" });
+  // the row whose member cell is Turin (every row names "the City of Turin" as a source)
+  const turinRow = page
+    .locator("table.members tbody tr")
+    .filter({ has: page.locator("th", { hasText: /^\s*Turin\s*$/ }) });
   const cells = (await turinRow.locator("th, td").allTextContents()).map((c) => c.trim());
-  expect(cells[0] === "Turin" && cells[2] === "Design" && cells[3] === "2014", `Turin row: ${cells}`);
+  expect(
+    cells[0] === "Turin" && cells[2] === "Design" && cells[3] === "2014" &&
+      cells[4].includes("Designation years of the Italian UNESCO Creative Cities"),
+    `Turin row: ${cells}`,
+  );
   if (shots) await page.screenshot({ path: join(shots, "uccn.png"), fullPage: true });
   await turinRow.getByRole("link", { name: "Turin", exact: true }).click();
   await page.waitForURL(/\/doc\/place\/turin$/);

@@ -4,7 +4,7 @@ the checksums and sizes it states, the VoID description and the SPARQL service d
 
 Usage: python3 tests/python/check_catalog.py path/to/reti [SHAPES_DIR]
 
-SHAPES_DIR defaults to ../shared/reference/dcat-ap beside the repository (where CI puts it).
+SHAPES_DIR defaults to tests/dcat-ap (unmodified copies of the official DCAT-AP 3.0.1 shapes).
 Starts `reti serve --bind 127.0.0.1:0` from the repository root, stops it at the end. Prints one
 line per check and a closing "N passed, N failed" line; exits 1 on any failure.
 """
