@@ -331,9 +331,12 @@ async fn serve(
     let state = crate::server::AppState::new(published, settings);
     println!("reti: serving {quads} quads on http://{address}/ (IRIs under {base})");
     let _ = std::io::stdout().flush();
-    axum::serve(listener, crate::server::app(state))
-        .with_graceful_shutdown(crate::server::shutdown_signal())
-        .await?;
+    crate::server::listen::serve(
+        listener,
+        crate::server::app(state),
+        crate::server::shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }
 

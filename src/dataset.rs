@@ -81,6 +81,7 @@ pub struct Dataset {
     store: Store,
     base: Base,
     summary: Summary,
+    origins: BTreeMap<String, std::collections::BTreeSet<crate::model::Origin>>,
 }
 
 impl Dataset {
@@ -160,10 +161,21 @@ impl Dataset {
             *summary.graphs.entry(graph).or_default() += 1;
         }
         Ok(Self {
+            origins: rdf::origins(model, &base),
             store,
             base,
             summary,
         })
+    }
+
+    /// The files and lines of the records that describe `iri` (a `#fragment` counts as its
+    /// resource), for reports that must point the maintainer at the source.
+    pub fn origins_of(&self, iri: &str) -> Vec<crate::model::Origin> {
+        let resource = iri.split('#').next().unwrap_or(iri);
+        self.origins
+            .get(resource)
+            .map(|o| o.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The counts of this build.

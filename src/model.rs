@@ -46,8 +46,41 @@ pub struct Model {
 pub struct Claim<T> {
     /// Who says it.
     pub source: SourceId,
+    /// Where the maintainers wrote it.
+    pub origin: Origin,
     /// What it says.
     pub facts: T,
+}
+
+/// Where a record was written: reports about the built graph (SHACL violations, say) point
+/// back to it, so the maintainer knows which line to fix.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// 1-based line where the record starts.
+    pub line: usize,
+}
+
+impl Origin {
+    /// Where `record` starts.
+    pub fn of<T>(record: &Record<T>) -> Self {
+        Self::at(record, record.span.start)
+    }
+
+    /// Where byte `offset` of `record`'s file is.
+    pub fn at<T>(record: &Record<T>, offset: usize) -> Self {
+        Origin {
+            file: record.file.path().to_owned(),
+            line: record.file.line_column(offset).0,
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
 }
 
 /// A source of facts; its claims form one named graph.
@@ -334,6 +367,8 @@ pub struct Figure {
     pub date: Option<PartialDate>,
     /// Who states it.
     pub source: SourceId,
+    /// Where the maintainers wrote it.
+    pub origin: Origin,
 }
 
 /// A date given to the precision the source gives: a year, a month or a day.
@@ -774,6 +809,7 @@ impl Builder<'_> {
                 }
                 self.model.concepts[id].claims.push(Claim {
                     source,
+                    origin: Origin::of(r),
                     facts: labels,
                 });
             }
@@ -1053,6 +1089,7 @@ impl Builder<'_> {
                     .collect();
                 self.model.orgs[id].claims.push(Claim {
                     source,
+                    origin: Origin::of(r),
                     facts: OrgFacts {
                         labels,
                         founded,
@@ -1232,6 +1269,7 @@ impl Builder<'_> {
             }
             self.model.places[id].claims.push(Claim {
                 source,
+                origin: Origin::of(r),
                 facts: PlaceFacts {
                     labels,
                     part_of,
@@ -1285,6 +1323,7 @@ impl Builder<'_> {
             }
             claims[id].push(Claim {
                 source,
+                origin: Origin::of(r),
                 facts: SiteFacts {
                     labels,
                     registered: s.registered,
@@ -1440,6 +1479,7 @@ impl Builder<'_> {
             }
             self.model.memberships[id].claims.push(Claim {
                 source,
+                origin: Origin::of(r),
                 facts: MembershipFacts { field, since },
             });
         }
@@ -1472,7 +1512,9 @@ impl Builder<'_> {
             self.error(r, span, format!("duplicate figure `{slug}`: this source already states this measure for this date"), Some("keep one record, or give the figures different dates".into()));
             return;
         }
+        let origin = Origin::at(r, span.start);
         self.model.figures.push(Figure {
+            origin,
             slug,
             subject,
             measure,

@@ -438,3 +438,55 @@ pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
 pub fn scheme_iri(base: &Base, scheme: Scheme) -> NamedNode {
     base.mint("scheme", scheme.slug())
 }
+
+/// Where each resource's records were written: its IRI (without fragment) → the files and
+/// lines of the records that describe it. Lets reports about the graph point at the sources.
+pub fn origins(
+    model: &Model,
+    base: &Base,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<crate::model::Origin>> {
+    let mut out: std::collections::BTreeMap<
+        String,
+        std::collections::BTreeSet<crate::model::Origin>,
+    > = Default::default();
+    let mut add = |iri: NamedNode, origins: &mut dyn Iterator<Item = crate::model::Origin>| {
+        out.entry(iri.into_string()).or_default().extend(origins);
+    };
+    for c in &model.concepts {
+        add(
+            base.mint(c.scheme.concept_kind(), &c.slug),
+            &mut c.claims.iter().map(|c| c.origin.clone()),
+        );
+    }
+    for o in &model.orgs {
+        add(
+            base.mint(o.kind.as_str(), &o.slug),
+            &mut o.claims.iter().map(|c| c.origin.clone()),
+        );
+    }
+    for p in &model.places {
+        add(
+            base.mint("place", &p.slug),
+            &mut p.claims.iter().map(|c| c.origin.clone()),
+        );
+    }
+    for s in &model.sites {
+        add(
+            base.mint("site", &s.slug),
+            &mut s.claims.iter().map(|c| c.origin.clone()),
+        );
+    }
+    for m in &model.memberships {
+        add(
+            base.mint("membership", &m.slug),
+            &mut m.claims.iter().map(|c| c.origin.clone()),
+        );
+    }
+    for f in &model.figures {
+        add(
+            base.mint("figure", &f.slug),
+            &mut std::iter::once(f.origin.clone()),
+        );
+    }
+    out
+}

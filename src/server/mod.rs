@@ -20,6 +20,7 @@
 mod catalog;
 mod documents;
 mod dumps;
+pub mod listen;
 pub mod negotiate;
 mod pages;
 mod sparql;
@@ -272,6 +273,7 @@ impl AppState {
 /// The router, shared by `reti serve` and the tests.
 pub fn app(state: Arc<AppState>) -> Router {
     let body_limit = state.settings.max_body_bytes;
+    let request_timeout = state.settings.query_timeout + Duration::from_secs(30);
     Router::new()
         .route("/", get(pages::home))
         .route("/health", get(health))
@@ -292,6 +294,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
+        // a request (body included) that takes longer than a query may is cut off with 408
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(CompressionLayer::new())
         .layer(
             CorsLayer::new()

@@ -44,7 +44,7 @@ impl TestServer {
         let state = AppState::new(published, settings);
         let app = reti::server::app(Arc::clone(&state));
         runtime.spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = reti::server::listen::serve(listener, app, std::future::pending()).await;
         });
         TestServer {
             url,
