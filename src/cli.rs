@@ -66,16 +66,29 @@ enum Command {
         /// SPARQL queries evaluated at once.
         #[arg(long, default_value_t = 4, value_name = "N")]
         max_concurrent_queries: usize,
+        /// Rebuild and swap in the data whenever a file under --data or --queries changes
+        /// (SIGHUP always does). A failed rebuild logs every problem and keeps serving.
+        #[arg(long)]
+        watch: bool,
     },
     /// Validate the source files and print a summary, or every problem found.
     ///
     /// Exit status 0 when the data is valid, 1 when it is not (each problem is printed as
     /// file:line:column: message, with a hint).
     ///
-    /// Example: reti check --data data
+    /// With --report, also print the reconciliation report: each stated figure beside what
+    /// the data lists (UCCN: 180 cities stated, 8 listed), and each point where two sources
+    /// disagree, with both sources and their dates.
+    ///
+    /// Examples:
+    ///   reti check --data data
+    ///   reti check --report
     Check {
         #[command(flatten)]
         data: DataArgs,
+        /// Also print the reconciliation report.
+        #[arg(long)]
+        report: bool,
     },
     /// Serialise the dataset (all graphs, or one) in an RDF format.
     ///
@@ -206,6 +219,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             config,
             query_timeout,
             max_concurrent_queries,
+            watch,
         } => {
             if !(query_timeout > 0.0 && query_timeout.is_finite()) {
                 return Err(usage(
@@ -219,12 +233,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ..crate::server::Settings::default()
             };
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(serve(data, base, bind, queries, config, settings))
+            runtime.block_on(serve(data, base, bind, queries, config, settings, watch))
         }
-        Command::Check { data } => {
+        Command::Check { data, report } => {
             let dataset = build(&data)?;
             let mut out = std::io::stdout().lock();
             print_summary(&mut out, &data, &dataset)?;
+            if report {
+                let report = crate::report::reconcile(&dataset, "en")?;
+                writeln!(out, "\n{}", report.to_text().trim_end())?;
+            }
             Ok(())
         }
         Command::Export {
@@ -292,6 +310,7 @@ async fn serve(
     queries: PathBuf,
     config: crate::config::Config,
     settings: crate::server::Settings,
+    watch: bool,
 ) -> Result<(), Failure> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -316,19 +335,27 @@ async fn serve(
         config,
         base,
     };
-    let published = tokio::task::spawn_blocking(move || crate::server::Published::build(&options))
-        .await
-        .map_err(|e| anyhow::anyhow!("the build task failed: {e}"))?
-        .map_err(|e| match e {
-            crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
-                code: 1,
-                error: anyhow::anyhow!("{} is not valid:\n{d}", data.display()),
-            },
-            other => other.into(),
-        })?;
+    let build_options = options.clone();
+    let published =
+        tokio::task::spawn_blocking(move || crate::server::Published::build(&build_options))
+            .await
+            .map_err(|e| anyhow::anyhow!("the build task failed: {e}"))?
+            .map_err(|e| match e {
+                crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
+                    code: 1,
+                    error: anyhow::anyhow!("{} is not valid:\n{d}", data.display()),
+                },
+                other => other.into(),
+            })?;
     let quads = published.dataset.summary().quads;
     let base = published.base().as_str().to_owned();
     let state = crate::server::AppState::new(published, settings);
+    tokio::spawn(crate::server::reload_on_change(
+        std::sync::Arc::clone(&state),
+        options,
+        watch,
+        std::time::Duration::from_secs(1),
+    ));
     println!("reti: serving {quads} quads on http://{address}/ (IRIs under {base})");
     let _ = std::io::stdout().flush();
     crate::server::listen::serve(

@@ -33,6 +33,9 @@ pub enum BuildError {
     /// The shipped ontology does not parse: a defect of reti itself.
     #[error("the ontology shipped with reti does not parse: {0}")]
     Ontology(String),
+    /// The shipped SHACL shapes could not be used: a defect of reti itself.
+    #[error("{0}")]
+    Shapes(String),
     /// The store refused the data.
     #[error("store error: {0}")]
     Store(#[from] StorageError),
@@ -82,11 +85,13 @@ pub struct Dataset {
     base: Base,
     summary: Summary,
     origins: BTreeMap<String, std::collections::BTreeSet<crate::model::Origin>>,
+    warnings: Diagnostics,
 }
 
 impl Dataset {
     /// Reads `data_dir`, validates it and loads it with the ontology into a fresh store.
     pub fn build(data_dir: &Path, base: Base) -> Result<Self, BuildError> {
+        crate::validate::prepare();
         let loaded = source::load_dir(data_dir)?;
         let model = match Model::build(&loaded.records) {
             Ok(model) if loaded.diagnostics.is_empty() => model,
@@ -108,6 +113,19 @@ impl Dataset {
         };
         let mut dataset = Self::from_model(&model, base)?;
         dataset.summary.files = loaded.files;
+        // The graph as a whole must conform to the shipped SHACL shapes (with the `shacl`
+        // feature): violations refuse the build; warnings are printed and kept.
+        let findings =
+            crate::validate::validate(&dataset).map_err(|e| BuildError::Shapes(e.to_string()))?;
+        let (violations, warnings) =
+            crate::validate::diagnostics(&findings, |iri| dataset.origins_of(iri), data_dir);
+        if !violations.is_empty() {
+            return Err(BuildError::Invalid(violations));
+        }
+        for warning in &warnings.0 {
+            eprintln!("{warning}");
+        }
+        dataset.warnings = warnings;
         Ok(dataset)
     }
 
@@ -162,6 +180,7 @@ impl Dataset {
         }
         Ok(Self {
             origins: rdf::origins(model, &base),
+            warnings: Diagnostics::default(),
             store,
             base,
             summary,
@@ -176,6 +195,12 @@ impl Dataset {
             .get(resource)
             .map(|o| o.iter().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// What SHACL validation reported without failing the build (`sh:Warning`, `sh:Info`):
+    /// [`Dataset::build`] prints them to standard error.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     /// The counts of this build.

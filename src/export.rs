@@ -216,8 +216,9 @@ pub fn write_atomically(
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
     };
+    sweep_abandoned(&dir);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".reti-")
+        .prefix(&temp_prefix())
         .tempfile_in(&dir)
         .map_err(err)?;
     {
@@ -228,6 +229,43 @@ pub fn write_atomically(
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// Temporary files and directories are named `.reti-{pid}-…`, so one whose process is gone
+/// can be told from one being written now.
+fn temp_prefix() -> String {
+    format!(".reti-{}-", std::process::id())
+}
+
+/// Removes what an export killed midway left behind in `dir` (its temporary file or
+/// directory; the target itself was never touched). Only on Linux, where `/proc` says which
+/// processes are alive; elsewhere the hidden leftovers stay.
+fn sweep_abandoned(dir: &Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(".reti-")
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let path = entry.path();
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+    }
 }
 
 /// Exports one format to a file, atomically.
@@ -253,8 +291,9 @@ pub fn export_all(dataset: &Dataset, dir: &Path) -> Result<Vec<(String, String)>
         source,
     };
     std::fs::create_dir_all(dir).map_err(err)?;
+    sweep_abandoned(dir);
     let staging = tempfile::Builder::new()
-        .prefix(".reti-export-")
+        .prefix(&temp_prefix())
         .tempdir_in(dir)
         .map_err(err)?;
     let mut sums = Vec::new();

@@ -11,7 +11,8 @@
 //! - [`source`] reads the maintainers' files, keeping positions for error messages;
 //! - [`model`] merges and validates them (knows nothing of files or RDF);
 //! - [`rdf`] turns the model into quads, one named graph per source, under [`vocab`];
-//! - [`dataset`] bulk-loads the quads with the ontology into an in-memory store;
+//! - [`dataset`] bulk-loads the quads with the ontology into an in-memory store, and
+//!   [`validate`] checks the graph against the SHACL shapes;
 //! - [`export`] and [`jsonld`] serialise it deterministically; [`cli`] is the command line.
 
 pub mod cli;
@@ -22,6 +23,8 @@ pub mod export;
 pub mod jsonld;
 pub mod model;
 pub mod rdf;
+pub mod report;
 pub mod server;
 pub mod source;
+pub mod validate;
 pub mod vocab;

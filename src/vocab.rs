@@ -10,17 +10,20 @@
 
 use oxrdf::NamedNodeRef;
 
+/// Declares a namespace's terms as `NamedNodeRef` constants (used here and by other modules
+/// with vocabularies of their own, such as the catalog's).
 macro_rules! terms {
     ($ns:literal; $($name:ident = $local:literal),* $(,)?) => {
         /// The namespace IRI.
         pub const NAMESPACE: &str = $ns;
         $(
             #[doc = concat!("`", $ns, $local, "`")]
-            pub const $name: NamedNodeRef<'static> =
-                NamedNodeRef::new_unchecked(concat!($ns, $local));
+            pub const $name: oxrdf::NamedNodeRef<'static> =
+                oxrdf::NamedNodeRef::new_unchecked(concat!($ns, $local));
         )*
     };
 }
+pub(crate) use terms;
 
 /// reti's own ontology: only what the reused vocabularies lack.
 pub mod reti {
@@ -44,12 +47,14 @@ pub mod reti {
         ISTAT_CODE = "istatCode",
         ISO_ALPHA2 = "isoAlpha2",
         ISO_ALPHA3 = "isoAlpha3",
+        LISTED_VALUE = "listedValue",
+        DISAGREEMENT = "Disagreement",
+        DISAGREES_ON = "disagreesOn",
     );
 }
 
 /// W3C Organization Ontology.
 pub mod org {
-    use super::NamedNodeRef;
     terms!("http://www.w3.org/ns/org#";
         ORGANIZATION = "Organization",
         ORGANIZATIONAL_UNIT = "OrganizationalUnit",
@@ -70,7 +75,6 @@ pub mod org {
 
 /// SKOS.
 pub mod skos {
-    use super::NamedNodeRef;
     terms!("http://www.w3.org/2004/02/skos/core#";
         CONCEPT = "Concept",
         CONCEPT_SCHEME = "ConceptScheme",
@@ -86,7 +90,6 @@ pub mod skos {
 
 /// schema.org.
 pub mod schema {
-    use super::NamedNodeRef;
     terms!("https://schema.org/";
         CITY = "City",
         COUNTRY = "Country",
@@ -102,7 +105,6 @@ pub mod schema {
 
 /// DCMI Metadata Terms.
 pub mod dcterms {
-    use super::NamedNodeRef;
     terms!("http://purl.org/dc/terms/";
         TITLE = "title",
         DESCRIPTION = "description",
@@ -111,12 +113,13 @@ pub mod dcterms {
         TEMPORAL = "temporal",
         PERIOD_OF_TIME = "PeriodOfTime",
         BIBLIOGRAPHIC_CITATION = "bibliographicCitation",
+        HAS_PART = "hasPart",
+        SUBJECT = "subject",
     );
 }
 
 /// DCAT (only the period bounds are used by the dataset itself).
 pub mod dcat {
-    use super::NamedNodeRef;
     terms!("http://www.w3.org/ns/dcat#";
         START_DATE = "startDate",
         END_DATE = "endDate",
@@ -125,7 +128,6 @@ pub mod dcat {
 
 /// PROV-O.
 pub mod prov {
-    use super::NamedNodeRef;
     terms!("http://www.w3.org/ns/prov#";
         ENTITY = "Entity",
         WAS_DERIVED_FROM = "wasDerivedFrom",
@@ -134,7 +136,6 @@ pub mod prov {
 
 /// OWL-Time.
 pub mod time {
-    use super::NamedNodeRef;
     terms!("http://www.w3.org/2006/time#";
         INTERVAL = "Interval",
         INSTANT = "Instant",
@@ -145,7 +146,6 @@ pub mod time {
 
 /// OWL (identity links to authorities).
 pub mod owl {
-    use super::NamedNodeRef;
     terms!("http://www.w3.org/2002/07/owl#";
         SAME_AS = "sameAs",
     );

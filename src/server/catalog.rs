@@ -35,25 +35,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-macro_rules! terms {
-    ($ns:literal; $($name:ident = $local:literal),* $(,)?) => {
-        /// The namespace IRI.
-        pub const NAMESPACE: &str = $ns;
-        $(
-            #[doc = concat!("`", $ns, $local, "`")]
-            pub const $name: NamedNodeRef<'static> =
-                NamedNodeRef::new_unchecked(concat!($ns, $local));
-        )*
-    };
-}
-
 /// The vocabulary terms of catalog metadata.
 #[allow(dead_code)]
 mod ns {
     /// DCAT 3.
     pub mod dcat {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://www.w3.org/ns/dcat#";
+        crate::vocab::terms!("http://www.w3.org/ns/dcat#";
             CATALOG = "Catalog", DATASET_CLASS = "Dataset", DISTRIBUTION_CLASS = "Distribution",
             DATA_SERVICE = "DataService", DATASET = "dataset", SERVICE = "service",
             DISTRIBUTION = "distribution", DOWNLOAD_URL = "downloadURL", ACCESS_URL = "accessURL",
@@ -67,8 +54,7 @@ mod ns {
     }
     /// DCMI terms.
     pub mod dct {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://purl.org/dc/terms/";
+        crate::vocab::terms!("http://purl.org/dc/terms/";
             TITLE = "title", DESCRIPTION = "description", IDENTIFIER = "identifier",
             ISSUED = "issued", MODIFIED = "modified", PUBLISHER = "publisher",
             RIGHTS_HOLDER = "rightsHolder", LICENSE = "license", LANGUAGE = "language",
@@ -83,52 +69,45 @@ mod ns {
     }
     /// FOAF.
     pub mod foaf {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://xmlns.com/foaf/0.1/";
+        crate::vocab::terms!("http://xmlns.com/foaf/0.1/";
             AGENT = "Agent", DOCUMENT = "Document", NAME = "name", HOMEPAGE = "homepage",
             PAGE = "page", PRIMARY_TOPIC = "primaryTopic",
         );
     }
     /// vCard.
     pub mod vcard {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://www.w3.org/2006/vcard/ns#";
+        crate::vocab::terms!("http://www.w3.org/2006/vcard/ns#";
             ORGANIZATION = "Organization", KIND = "Kind", FN = "fn", HAS_EMAIL = "hasEmail",
         );
     }
     /// SPDX (checksums).
     pub mod spdx {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://spdx.org/rdf/terms#";
+        crate::vocab::terms!("http://spdx.org/rdf/terms#";
             CHECKSUM_CLASS = "Checksum", CHECKSUM = "checksum", ALGORITHM = "algorithm",
             CHECKSUM_VALUE = "checksumValue", SHA256 = "checksumAlgorithm_sha256",
         );
     }
     /// DCAT-AP's own terms.
     pub mod dcatap {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://data.europa.eu/r5r/"; AVAILABILITY = "availability");
+        crate::vocab::terms!("http://data.europa.eu/r5r/"; AVAILABILITY = "availability");
     }
     /// DCAT-AP_IT.
     pub mod dcatapit {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://dati.gov.it/onto/dcatapit#";
+        crate::vocab::terms!("http://dati.gov.it/onto/dcatapit#";
             CATALOG = "Catalog", DATASET = "Dataset", DISTRIBUTION = "Distribution",
             AGENT = "Agent", ORGANIZATION = "Organization",
         );
     }
     /// SKOS.
     pub mod skos {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://www.w3.org/2004/02/skos/core#";
+        crate::vocab::terms!("http://www.w3.org/2004/02/skos/core#";
             CONCEPT = "Concept", CONCEPT_SCHEME = "ConceptScheme", PREF_LABEL = "prefLabel",
             IN_SCHEME = "inScheme",
         );
     }
     /// VoID.
     pub mod void {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://rdfs.org/ns/void#";
+        crate::vocab::terms!("http://rdfs.org/ns/void#";
             DATASET = "Dataset", DATASET_DESCRIPTION = "DatasetDescription",
             SPARQL_ENDPOINT = "sparqlEndpoint", DATA_DUMP = "dataDump", TRIPLES = "triples",
             ENTITIES = "entities", DISTINCT_SUBJECTS = "distinctSubjects",
@@ -139,8 +118,7 @@ mod ns {
     }
     /// SPARQL 1.1 Service Description.
     pub mod sd {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://www.w3.org/ns/sparql-service-description#";
+        crate::vocab::terms!("http://www.w3.org/ns/sparql-service-description#";
             SERVICE = "Service", ENDPOINT = "endpoint", SUPPORTED_LANGUAGE = "supportedLanguage",
             SPARQL11_QUERY = "SPARQL11Query", RESULT_FORMAT = "resultFormat", FEATURE = "feature",
             UNION_DEFAULT_GRAPH = "UnionDefaultGraph",
@@ -152,8 +130,7 @@ mod ns {
     }
     /// W3C format IRIs.
     pub mod formats {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://www.w3.org/ns/formats/";
+        crate::vocab::terms!("http://www.w3.org/ns/formats/";
             TURTLE = "Turtle", TRIG = "TriG", N_TRIPLES = "N-Triples", N_QUADS = "N-Quads",
             JSON_LD = "JSON-LD", RDF_XML = "RDF_XML", RESULTS_JSON = "SPARQL_Results_JSON",
             RESULTS_XML = "SPARQL_Results_XML", RESULTS_CSV = "SPARQL_Results_CSV",
@@ -162,8 +139,7 @@ mod ns {
     }
     /// GeoSPARQL.
     pub mod gsp {
-        use oxigraph::model::NamedNodeRef;
-        terms!("http://www.opengis.net/ont/geosparql#"; WKT_LITERAL = "wktLiteral");
+        crate::vocab::terms!("http://www.opengis.net/ont/geosparql#"; WKT_LITERAL = "wktLiteral");
     }
 }
 
@@ -229,17 +205,7 @@ pub async fn catalog(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let p = state.current();
-    let triples = match super::blocking({
-        let p = Arc::clone(&p);
-        move || catalog_triples(&p)
-    })
-    .await
-    {
-        Ok(t) => t,
-        Err(e) => return axum::response::IntoResponse::into_response(e),
-    };
-    rdf_response(&headers, &params, &p, "catalog", || triples)
+    described(state.current(), headers, params, "catalog", catalog_triples).await
 }
 
 /// `GET /.well-known/void`: the VoID description of the dataset.
@@ -248,17 +214,28 @@ pub async fn void(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let p = state.current();
+    described(state.current(), headers, params, "void", void_triples).await
+}
+
+/// A description computed from the store (off the async workers), then negotiated and made
+/// cacheable.
+async fn described(
+    p: Arc<Published>,
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+    what: &str,
+    describe: fn(&Published) -> Vec<Triple>,
+) -> Response {
     let triples = match super::blocking({
         let p = Arc::clone(&p);
-        move || void_triples(&p)
+        move || describe(&p)
     })
     .await
     {
         Ok(t) => t,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
-    rdf_response(&headers, &params, &p, "void", || triples)
+    rdf_response(&headers, &params, &p, what, || triples)
 }
 
 /// `GET /ontology`: HTML for browsers, the ontology's Turtle (verbatim), JSON-LD, RDF/XML or

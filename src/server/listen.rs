@@ -24,11 +24,22 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
+    serve_with_header_timeout(listener, app, shutdown, HEADER_READ_TIMEOUT).await
+}
+
+/// As [`serve`], with another limit than [`HEADER_READ_TIMEOUT`] on reading request headers
+/// (the tests use a short one to watch a slow client being dropped).
+pub async fn serve_with_header_timeout(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    header_read_timeout: Duration,
+) -> std::io::Result<()> {
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(header_read_timeout);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {

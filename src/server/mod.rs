@@ -23,6 +23,7 @@ mod dumps;
 pub mod listen;
 pub mod negotiate;
 mod pages;
+mod reconciliation;
 mod sparql;
 mod stored_queries;
 
@@ -286,6 +287,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/dumps", get(dumps::list))
         .route("/dumps/", get(dumps::list))
         .route("/dumps/{file}", get(dumps::file))
+        .route("/report", get(reconciliation::report))
         .route("/catalog", get(catalog::catalog))
         .route("/.well-known/void", get(catalog::void))
         .route("/ontology", get(catalog::ontology))
@@ -516,6 +518,95 @@ pub fn write_graph_with(
         bytes.clear();
     }
     bytes
+}
+
+/// Rebuilds from `options` and, only if the build succeeds, swaps the new content in. A failed
+/// build changes nothing: the last good content keeps being served. Blocking.
+///
+/// The in-memory store never frees deleted data, so a reload never clears and refills the
+/// store in place: it builds a fresh one beside it, and the old one is dropped once the last
+/// request reading it has finished.
+pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), PublishError> {
+    let published = Published::build(options)?;
+    let (quads, version) = (published.dataset.summary().quads, published.version.clone());
+    state.replace(published);
+    tracing::info!(quads, version = %version, "reloaded");
+    Ok(())
+}
+
+/// Reloads on SIGHUP and, with `watch`, whenever a file under the data or queries directory
+/// changes (polled every `interval`). Runs until the process ends; one rebuild at a time.
+pub async fn reload_on_change(
+    state: Arc<AppState>,
+    options: BuildOptions,
+    watch: bool,
+    interval: Duration,
+) {
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let dirs = [options.data.clone(), options.queries.clone()];
+    let fingerprint = {
+        let dirs = dirs.clone();
+        move || files_fingerprint(&dirs)
+    };
+    let mut seen = fingerprint();
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        #[cfg(unix)]
+        let signalled = async {
+            match hangup.as_mut() {
+                Some(h) => {
+                    h.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let signalled = std::future::pending::<()>();
+        let why = tokio::select! {
+            () = signalled => "SIGHUP",
+            _ = ticker.tick(), if watch => {
+                let now = fingerprint();
+                if now == seen {
+                    continue;
+                }
+                seen = now;
+                "a file changed"
+            }
+        };
+        tracing::info!("reloading ({why})");
+        let (state, options) = (Arc::clone(&state), options.clone());
+        match tokio::task::spawn_blocking(move || reload(&state, &options)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("reload failed; still serving the last good data:\n{e}"),
+            Err(e) => tracing::error!("reload task failed; still serving the last good data: {e}"),
+        }
+    }
+}
+
+/// Paths, sizes and modification times of every file under `dirs`: changes when a file is
+/// added, removed, or written.
+fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if let Ok(m) = entry.metadata() {
+                out.push((path, m.len(), m.modified().ok()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for dir in dirs {
+        walk(dir, &mut out);
+    }
+    out.sort();
+    out
 }
 
 /// Waits for the shutdown signal (SIGINT or SIGTERM).

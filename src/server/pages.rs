@@ -548,3 +548,81 @@ pub fn error_page(status: StatusCode, message: &str, lang: Lang) -> String {
         message: message.to_owned(),
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reconciliation report
+
+struct ReportFigure {
+    measure: String,
+    stated: String,
+    source: String,
+    verdict: String,
+    agrees: bool,
+}
+
+struct ReportNetwork {
+    name: String,
+    href: String,
+    members: u64,
+    figures: Vec<ReportFigure>,
+}
+
+struct ReportDisagreement {
+    subject: String,
+    about: String,
+    claims: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    networks: Vec<ReportNetwork>,
+    disagreements: Vec<ReportDisagreement>,
+}
+
+fn said(s: &crate::report::Said) -> String {
+    match &s.when {
+        Some(w) => format!("{} ({w})", s.title),
+        None => s.title.clone(),
+    }
+}
+
+/// The reconciliation report.
+pub fn report_page(p: &Published, report: &crate::report::Report, lang: Lang) -> String {
+    let t = text::text(lang);
+    let networks = report
+        .networks
+        .iter()
+        .map(|n| ReportNetwork {
+            name: n.name.clone(),
+            href: view::href(p, n.network.as_str()).unwrap_or_default(),
+            members: n.members,
+            figures: n
+                .figures
+                .iter()
+                .map(|f| ReportFigure {
+                    measure: f.measure.clone(),
+                    stated: format!("{}{}", if f.lower_bound { "> " } else { "" }, f.value),
+                    source: said(&f.said),
+                    verdict: f.verdict(),
+                    agrees: f.agrees() == Some(true),
+                })
+                .collect(),
+        })
+        .collect();
+    let disagreements = report
+        .disagreements
+        .iter()
+        .map(|d| ReportDisagreement {
+            subject: d.subject_name.clone(),
+            about: d.about.clone(),
+            claims: d.claims.iter().map(|(v, s)| (v.clone(), said(s))).collect(),
+        })
+        .collect();
+    render(&ReportPage {
+        chrome: Chrome::new(Some(p), lang, t.report_title, "report", true),
+        networks,
+        disagreements,
+    })
+}

@@ -224,9 +224,127 @@ async fn answer(
     }
 }
 
-/// Parses a query against the dataset's base; an update gets 403, a syntax error 400 with the
-/// parser's message.
+/// Most brackets (`(`, `{`, `[`) a query may nest.
+const MAX_NESTING: usize = 64;
+/// Most brackets, operator characters and variable marks a query may hold in all.
+const MAX_OPERATORS: usize = 4000;
+/// Stack of the threads that parse and evaluate queries. Within the limits above the parser and
+/// the evaluator need far more than the 2 MiB of a runtime thread (tens of KiB per level in a
+/// debug build); only the pages actually used are allocated.
+const QUERY_STACK_BYTES: usize = 256 << 20;
+
+/// Refuses, before parsing, a query nested too deep to parse or evaluate safely.
+///
+/// The SPARQL parser and Oxigraph's evaluator recurse once per level of nesting: per bracket,
+/// and per operator of a chain such as `1+1+…`, `!!!…` or a run of `OPTIONAL {…}` (each
+/// nests the previous ones), so a query of a few hundred kilobytes could overflow the stack,
+/// which aborts the whole server, not just the request. The check is lexical and errs on the
+/// safe side: after the `\uXXXX` escapes the parser itself decodes first, every bracket and
+/// operator character is counted, even in strings, IRIs and comments.
+fn check_shape(text: &str) -> Result<(), ApiError> {
+    let unescaped;
+    let text = if text.contains("\\u") || text.contains("\\U") {
+        unescaped = unescape_codepoints(text);
+        unescaped.as_str()
+    } else {
+        text
+    };
+    let (mut depth, mut deepest, mut operators) = (0usize, 0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' | b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                operators += 1;
+            }
+            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
+            // and variables: a few hundred thousand of them take minutes to plan
+            b'!' | b'=' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'|' | b'&' | b'^' | b'?'
+            | b'$' => {
+                operators += 1;
+            }
+            _ => {}
+        }
+    }
+    if deepest > MAX_NESTING {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the query nests brackets {deepest} deep; this endpoint accepts at most {MAX_NESTING}"
+            ),
+        ));
+    }
+    if operators > MAX_OPERATORS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the query has {operators} brackets, operators and variables; this endpoint \
+                 accepts at most {MAX_OPERATORS}: split it into smaller queries"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes `\uXXXX` and `\UXXXXXXXX` as the SPARQL parser does before it reads a query.
+fn unescape_codepoints(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let digits = match rest.as_bytes().get(1) {
+            Some(b'u') => 4,
+            Some(b'U') => 8,
+            _ => 0,
+        };
+        let decoded = rest
+            .get(2..2 + digits)
+            .filter(|_| digits > 0)
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32);
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[2 + digits..];
+            }
+            None => {
+                out.push('\\');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Runs `f` on a thread with [`QUERY_STACK_BYTES`] of stack and waits for it; `None` if the
+/// thread could not be started or `f` panicked.
+fn on_query_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("reti-query".into())
+            .stack_size(QUERY_STACK_BYTES)
+            .spawn_scoped(scope, f)
+            .ok()?
+            .join()
+            .ok()
+    })
+}
+
+/// Parses a query against the dataset's base; an update gets 403, a syntax error or a query
+/// nested too deep 400 with the reason.
 pub fn parse(published: &Published, text: &str) -> Result<Query, ApiError> {
+    check_shape(text)?;
+    on_query_stack(|| parse_checked(published, text)).unwrap_or_else(|| {
+        Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the query could not be parsed",
+        ))
+    })
+}
+
+fn parse_checked(published: &Published, text: &str) -> Result<Query, ApiError> {
     let parser = || SparqlParser::new().with_base_iri(published.base().as_str());
     let Ok(parser_q) = parser() else {
         return Err(ApiError::new(
@@ -283,6 +401,8 @@ enum Failure {
     Cancelled,
     TooLarge,
     Evaluation(QueryEvaluationError),
+    /// The evaluating thread could not start, or panicked.
+    Crashed,
 }
 
 /// A writer that refuses to grow past a limit.
@@ -335,22 +455,26 @@ pub async fn run(
     let limit = settings.max_result_bytes;
     let task_token = token.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let evaluator = SparqlEvaluator::new().with_cancellation_token(task_token.clone());
-        let results = published
-            .dataset
-            .evaluate(evaluator, query, dataset)
-            .map_err(|e| match e {
-                crate::dataset::QueryError::Evaluation(e) => Failure::Evaluation(e),
-                crate::dataset::QueryError::Syntax(e) => {
-                    Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
-                }
-            })?;
-        let mut out = Capped {
-            bytes: Vec::new(),
-            limit,
-        };
-        serialize(&published, results, repr, &mut out, &task_token)?;
-        Ok::<_, Failure>(out.bytes)
+        // the evaluator recurses over the query's nesting: on a thread with room for it
+        on_query_stack(move || {
+            let evaluator = SparqlEvaluator::new().with_cancellation_token(task_token.clone());
+            let results = published
+                .dataset
+                .evaluate(evaluator, query, dataset)
+                .map_err(|e| match e {
+                    crate::dataset::QueryError::Evaluation(e) => Failure::Evaluation(e),
+                    crate::dataset::QueryError::Syntax(e) => {
+                        Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
+                    }
+                })?;
+            let mut out = Capped {
+                bytes: Vec::new(),
+                limit,
+            };
+            serialize(&published, results, repr, &mut out, &task_token)?;
+            Ok::<_, Failure>(out.bytes)
+        })
+        .unwrap_or(Err(Failure::Crashed))
     })
     .await;
     timer.abort();
@@ -375,6 +499,13 @@ pub async fn run(
             StatusCode::BAD_REQUEST,
             format!("the query failed: {e}"),
         )),
+        Ok(Err(Failure::Crashed)) => {
+            tracing::error!("query thread failed");
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the query could not be evaluated",
+            ))
+        }
         Err(e) => {
             tracing::error!("query task failed: {e}");
             Err(ApiError::new(

@@ -4,11 +4,16 @@ mod bad_input;
 mod catalog;
 mod cli;
 mod facts;
+mod faults;
+mod hostile;
 mod pages;
+mod props;
 mod queries;
+mod report;
 mod roundtrip;
 mod serve;
 mod server;
+mod shacl;
 
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;

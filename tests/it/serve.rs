@@ -26,6 +26,16 @@ impl TestServer {
 
     /// Serves the shipped data, with build options adjusted by `adjust`.
     pub fn with(settings: Settings, adjust: impl FnOnce(&mut BuildOptions)) -> Self {
+        Self::with_header_timeout(settings, adjust, reti::server::listen::HEADER_READ_TIMEOUT)
+    }
+
+    /// As [`TestServer::with`], dropping clients that take longer than `header_timeout` to
+    /// send their request headers.
+    pub fn with_header_timeout(
+        settings: Settings,
+        adjust: impl FnOnce(&mut BuildOptions),
+        header_timeout: Duration,
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -44,7 +54,13 @@ impl TestServer {
         let state = AppState::new(published, settings);
         let app = reti::server::app(Arc::clone(&state));
         runtime.spawn(async move {
-            let _ = reti::server::listen::serve(listener, app, std::future::pending()).await;
+            let _ = reti::server::listen::serve_with_header_timeout(
+                listener,
+                app,
+                std::future::pending(),
+                header_timeout,
+            )
+            .await;
         });
         TestServer {
             url,

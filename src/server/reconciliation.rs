@@ -1,0 +1,63 @@
+//! `/report`: the reconciliation report — a page for people, RDF for machines.
+
+use super::documents::DOCUMENT_FORMATS;
+use super::negotiate::{self, Lang, Repr};
+use super::{AppState, cacheable, pages, vary_accept, write_graph};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// `GET /report`.
+pub async fn report(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let published = state.current();
+    let repr = match params.get("format") {
+        Some(f) => match Repr::from_name(f, &DOCUMENT_FORMATS) {
+            Some(r) => r,
+            None => {
+                return super::plain_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("unknown format `{f}`"),
+                );
+            }
+        },
+        None => match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
+            Ok(r) => r,
+            Err(e) => {
+                return vary_accept(super::plain_error(StatusCode::NOT_ACCEPTABLE, &e.message()));
+            }
+        },
+    };
+    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let built = super::blocking({
+        let published = Arc::clone(&published);
+        move || {
+            let report = crate::report::reconcile(&published.dataset, lang.tag())?;
+            Ok::<_, crate::report::ReportError>(if repr == Repr::Html {
+                pages::report_page(&published, &report, lang).into_bytes()
+            } else {
+                let iri = oxigraph::model::NamedNode::new_unchecked(published.url("report"));
+                write_graph(&published, &report.to_triples(&iri), repr)
+            })
+        }
+    })
+    .await;
+    let body = match built {
+        Ok(Ok(body)) => body,
+        Ok(Err(e)) => return super::plain_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => return e.into_response(),
+    };
+    let tag = format!("report-{}-{}", repr.extension(), lang.tag());
+    vary_accept(cacheable(
+        &headers,
+        &published,
+        published.etag(&tag),
+        &repr.content_type(),
+        body,
+    ))
+}
