@@ -1,9 +1,10 @@
 //! Bad source files: each mistake a maintainer can make is rejected with the file, line and
 //! column of the mistake, a hint, exit status 1, and nothing written.
 
+use crate::copy_dir;
 use crate::{data_dir, reti};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A copy of the shipped data in a temporary directory, to break on purpose.
 struct Fixture {
@@ -76,19 +77,6 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }
 
 #[test]

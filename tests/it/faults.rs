@@ -1,6 +1,7 @@
 //! Reloads and faults: a rebuild swaps in new data whole or not at all; killing the server
 //! or an export midway corrupts nothing.
 
+use crate::copy_dir;
 use crate::serve::{TestServer, get, header};
 use crate::{data_dir, reti, root};
 use reti::server::{BuildOptions, Settings};
@@ -8,19 +9,6 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant, SystemTime};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
 
 /// A copy of the shipped data.
 fn data_copy() -> (tempfile::TempDir, PathBuf) {

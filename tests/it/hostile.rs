@@ -2,6 +2,7 @@
 //! headers and parameter lists, deeply nested queries, clients that trickle their headers, and
 //! markup planted in the data. None may crash the server, hang it, leak a file or get a 500.
 
+use crate::copy_dir;
 use crate::serve::{TestServer, client, get, header};
 use reti::server::Settings;
 use std::path::Path;
@@ -535,19 +536,6 @@ fn a_client_that_trickles_its_headers_is_dropped_and_others_are_served() {
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "\"><img src=x onerror=alert(1)>";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");

@@ -33,6 +33,20 @@ pub fn data_dir() -> PathBuf {
     root().join("data")
 }
 
+/// Copies a directory tree (the shipped data, say, to break a copy of it on purpose).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
 /// The `reti` binary built for these tests.
 pub fn reti() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_reti"));

@@ -2,9 +2,9 @@
 //! members as tables, links by label, alternate formats, embedded JSON-LD, the query pages,
 //! and nothing in the data able to inject markup.
 
+use crate::copy_dir;
 use crate::serve::{TestServer, get, header};
 use reti::server::Settings;
-use std::path::Path;
 use std::sync::OnceLock;
 
 const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -449,19 +449,6 @@ fn unknown_pages_are_404_pages_for_browsers() {
         &[("Accept", BROWSER)],
     ));
     assert_eq!(status, 404);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]

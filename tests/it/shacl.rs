@@ -4,6 +4,7 @@
 //! Only with the `shacl` feature (CI runs `cargo test --features shacl`).
 #![cfg(feature = "shacl")]
 
+use crate::copy_dir;
 use crate::{data_dir, reti, shipped};
 use reti::rdf::Base;
 use std::fs;
@@ -95,19 +96,6 @@ impl Fixture {
         let out = serve(&self.data());
         refused(&out, expected, "serve");
         stderr
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).expect("copy");
-        }
     }
 }
 
