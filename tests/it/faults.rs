@@ -265,11 +265,14 @@ fn killing_the_server_mid_download_or_mid_reload_corrupts_nothing() {
 /// Source files for `places` municipalities in one network: enough data that an export takes
 /// a while to write.
 fn big_data(data: &Path, places: usize) {
-    let mut csv = String::from("slug,type,name_en,name_it,part_of,source\n");
+    // synthetic test data (not shipped): codes from 900000 up, so the towns conform to the
+    // shapes too (a municipality needs an ISTAT code) when SHACL validation is compiled in
+    let mut csv = String::from("slug,type,name_en,name_it,part_of,istat_code,source\n");
     let mut members = String::from("organization,member,role,field,since,source\n");
     for i in 0..places {
         csv.push_str(&format!(
-            "town-{i},municipality,Town {i},Città {i},province-torino,turin-networks-page\n"
+            "town-{i},municipality,Town {i},Città {i},province-torino,{},turin-networks-page\n",
+            900_000 + i
         ));
         members.push_str(&format!("gai,town-{i},member,,,turin-networks-page\n"));
     }

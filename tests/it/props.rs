@@ -259,9 +259,16 @@ fn render(spec: &Spec) -> Vec<(String, String)> {
         "default_source = \"{source}\"\n\n[[role]]\nslug = \"member\"\nname.en = \"member\"\n\n\
          [[measure]]\nslug = \"resident-population\"\nname.en = \"resident population\"\n"
     );
-    let mut places_toml = format!("default_source = \"{source}\"\n");
+    // Every municipality lies in a province, region and country, as the SHACL shapes require
+    // (they are checked too when the `shacl` feature is on).
+    let mut places_toml = format!(
+        "default_source = \"{source}\"\n\n\
+         [[place]]\nslug = \"gen-country\"\ntype = \"country\"\nname.en = \"Country\"\n\n\
+         [[place]]\nslug = \"gen-region\"\ntype = \"region\"\nname.en = \"Region\"\npart_of = \"gen-country\"\n\n\
+         [[place]]\nslug = \"gen-province\"\ntype = \"province\"\nname.en = \"Province\"\npart_of = \"gen-region\"\n"
+    );
     let mut places_csv = String::from(
-        "slug,type,name_en,name_it,istat_code,population,population_date,wikidata,source\n",
+        "slug,type,name_en,name_it,part_of,istat_code,population,population_date,wikidata,source\n",
     );
     for p in &spec.places {
         // CSV has columns for English and Italian names only
@@ -269,7 +276,7 @@ fn render(spec: &Spec) -> Vec<(String, String)> {
         if csv && p.names.description.is_none() {
             let _ = writeln!(
                 places_csv,
-                "{},municipality,{},{},{},{},2021-01-01,{},{source}",
+                "{},municipality,{},{},gen-province,{},{},2021-01-01,{},{source}",
                 p.slug,
                 csv_cell(&p.names.en),
                 csv_cell(p.names.other.get("it").map_or("", String::as_str)),
@@ -280,8 +287,8 @@ fn render(spec: &Spec) -> Vec<(String, String)> {
         } else {
             let _ = writeln!(
                 places_toml,
-                "\n[[place]]\nslug = \"{}\"\ntype = \"municipality\"\nistat_code = \"{}\"\n\
-                 wikidata = \"{}\"\npopulation = {}\npopulation_date = \"2021-01-01\"",
+                "\n[[place]]\nslug = \"{}\"\ntype = \"municipality\"\npart_of = \"gen-province\"\n\
+                 istat_code = \"{}\"\nwikidata = \"{}\"\npopulation = {}\npopulation_date = \"2021-01-01\"",
                 p.slug, p.istat, p.wikidata, p.population
             );
             toml_names(&mut places_toml, &p.names);

@@ -181,8 +181,8 @@ fn a_province_outside_any_region_is_refused_at_its_row() {
     );
     let expected = format!(
         "{}:{line}:1: SHACL violation: A province must be contained in exactly one region \
-         (schema:containedInPlace a reti:Region): set the region of the province record to a \
-         defined region. (focus {}, path schema:containedInPlace)",
+         (schema:containedInPlace a reti:Region): set `part_of` of the province to the slug of \
+         a defined region (e.g. piedmont). (focus {}, path schema:containedInPlace)",
         f.path(file).display(),
         place("province-test"),
     );
@@ -210,8 +210,8 @@ fn a_violation_on_a_resource_of_several_records_names_them_all() {
     );
     let expected = format!(
         "{}:{}:1: SHACL violation: A province must be contained in exactly one region \
-         (schema:containedInPlace a reti:Region): set the region of the province record to a \
-         defined region. (focus {}, path schema:containedInPlace)",
+         (schema:containedInPlace a reti:Region): set `part_of` of the province to the slug of \
+         a defined region (e.g. piedmont). (focus {}, path schema:containedInPlace)",
         f.path(file).display(),
         lines[0],
         place("province-matera"),
