@@ -1,8 +1,7 @@
 //! `/dumps/`: the whole dataset in every format, made once per build, with `SHA256SUMS`,
 //! `ETag`/`Last-Modified` revalidation and `Content-Disposition`.
 
-use super::negotiate::{self, Lang, Repr};
-use super::{AppState, cacheable, error_page, pages, vary_accept};
+use super::{AppState, cacheable, error_page, pages};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,44 +14,34 @@ pub async fn list(
     axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let published = state.current();
-    let repr = negotiate::negotiate(&headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json);
-    if repr == Repr::Html {
-        let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
-        let html = pages::dumps_page(&published, lang);
-        return vary_accept(cacheable(
-            &headers,
-            &published,
-            published.etag(&format!("dumps-html-{}", lang.tag())),
-            &repr.content_type(),
-            html,
-        ));
-    }
-    let files: Vec<serde_json::Value> = published
-        .dumps
-        .iter()
-        .map(|d| {
-            serde_json::json!({
-                "name": d.name,
-                "url": published.url(&format!("dumps/{}", d.name)),
-                "mediaType": d.format.media_type(),
-                "byteSize": d.bytes.len(),
-                "sha256": d.sha256,
-                "namedGraphs": d.format.keeps_graphs(),
-            })
-        })
-        .collect();
-    let body = serde_json::json!({
-        "dumps": files,
-        "checksums": published.url("dumps/SHA256SUMS"),
-        "modified": httpdate::fmt_http_date(published.modified),
-    });
-    vary_accept(cacheable(
+    super::listing(
         &headers,
+        &params,
         &published,
-        published.etag("dumps-json"),
-        "application/json",
-        body.to_string(),
-    ))
+        "dumps",
+        |lang| pages::dumps_page(&published, lang),
+        || {
+            let files: Vec<serde_json::Value> = published
+                .dumps
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "name": d.name,
+                        "url": published.url(&format!("dumps/{}", d.name)),
+                        "mediaType": d.format.media_type(),
+                        "byteSize": d.bytes.len(),
+                        "sha256": d.sha256,
+                        "namedGraphs": d.format.keeps_graphs(),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "dumps": files,
+                "checksums": published.url("dumps/SHA256SUMS"),
+                "modified": httpdate::fmt_http_date(published.modified),
+            })
+        },
+    )
 }
 
 /// `GET /dumps/{file}`: only the published names are served; anything else is 404.

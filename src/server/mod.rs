@@ -466,6 +466,32 @@ pub fn cacheable(
     response
 }
 
+/// A listing (of dumps, of stored queries): an HTML page for browsers, in the reader's
+/// language, JSON otherwise; negotiated and cacheable.
+pub fn listing(
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+    published: &Published,
+    what: &str,
+    page: impl FnOnce(Lang) -> String,
+    json: impl FnOnce() -> serde_json::Value,
+) -> Response {
+    let repr = negotiate::negotiate(headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json);
+    let (body, tag) = if repr == Repr::Html {
+        let lang = Lang::from_headers(headers, params.get("lang").map(String::as_str));
+        (page(lang), format!("{what}-html-{}", lang.tag()))
+    } else {
+        (json().to_string(), format!("{what}-json"))
+    };
+    vary_accept(cacheable(
+        headers,
+        published,
+        published.etag(&tag),
+        &repr.content_type(),
+        body,
+    ))
+}
+
 /// Adds `Vary: Accept` (the response depends on content negotiation).
 pub fn vary_accept(mut response: Response) -> Response {
     response

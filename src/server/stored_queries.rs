@@ -92,38 +92,29 @@ pub async fn list(
     axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let published = state.current();
-    let repr = negotiate::negotiate(&headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json);
-    if repr == Repr::Html {
-        let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
-        let html = pages::queries_page(&published, lang);
-        return vary_accept(cacheable(
-            &headers,
-            &published,
-            published.etag(&format!("queries-html-{}", lang.tag())),
-            &repr.content_type(),
-            html,
-        ));
-    }
-    let list: Vec<serde_json::Value> = published
-        .queries
-        .iter()
-        .map(|q| {
-            serde_json::json!({
-                "name": q.name,
-                "title": q.title,
-                "description": q.description,
-                "url": published.url(&format!("queries/{}", q.name)),
-                "query": q.text,
-            })
-        })
-        .collect();
-    vary_accept(cacheable(
+    super::listing(
         &headers,
+        &params,
         &published,
-        published.etag("queries-json"),
-        "application/json",
-        serde_json::json!({ "queries": list }).to_string(),
-    ))
+        "queries",
+        |lang| pages::queries_page(&published, lang),
+        || {
+            let list: Vec<serde_json::Value> = published
+                .queries
+                .iter()
+                .map(|q| {
+                    serde_json::json!({
+                        "name": q.name,
+                        "title": q.title,
+                        "description": q.description,
+                        "url": published.url(&format!("queries/{}", q.name)),
+                        "query": q.text,
+                    })
+                })
+                .collect();
+            serde_json::json!({ "queries": list })
+        },
+    )
 }
 
 /// `GET /queries/{name}`: the results, by `?format=` or `Accept` (HTML for browsers).
