@@ -34,6 +34,24 @@ struct DataArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write synthetic source files at any scale, reproducibly from a seed, for benchmarks and
+    /// scale tests (not real data).
+    ///
+    /// Example: reti synth --networks 10 --memberships 100000 --seed 1 -o /tmp/synth
+    Synth {
+        /// Networks.
+        #[arg(long, default_value_t = 10)]
+        networks: usize,
+        /// Memberships in all.
+        #[arg(long, default_value_t = 1000)]
+        memberships: usize,
+        /// Seed: the same seed gives byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory to write (a data directory for --data).
+        #[arg(long, short, value_name = "DIR")]
+        output: PathBuf,
+    },
     /// Build the dataset and publish it over HTTP: SPARQL endpoint, dereferenceable URIs,
     /// HTML pages, dumps, stored queries, DCAT catalog and VoID.
     ///
@@ -211,6 +229,28 @@ fn build(data: &DataArgs) -> Result<Dataset, Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Command::Synth {
+            networks,
+            memberships,
+            seed,
+            output,
+        } => {
+            if networks == 0 {
+                return Err(usage("--networks must be at least 1".into()));
+            }
+            let spec = crate::synth::Spec {
+                networks,
+                memberships,
+                seed,
+            };
+            crate::synth::write(&spec, &output)
+                .with_context(|| format!("cannot write to {}", output.display()))?;
+            eprintln!(
+                "wrote {memberships} memberships in {networks} networks to {}",
+                output.display()
+            );
+            Ok(())
+        }
         Command::Serve {
             data,
             base,

@@ -26,5 +26,6 @@ pub mod rdf;
 pub mod report;
 pub mod server;
 pub mod source;
+pub mod synth;
 pub mod validate;
 pub mod vocab;
