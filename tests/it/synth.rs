@@ -25,6 +25,23 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Writes synthetic files into a fresh temporary directory.
+fn synth(networks: usize, memberships: usize, seed: u64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = reti::synth::Spec {
+        networks,
+        memberships,
+        seed,
+    };
+    reti::synth::write(&spec, dir.path()).expect("write");
+    dir
+}
+
+/// Builds the files of `dir`, which must be valid.
+fn build(dir: &Path) -> Dataset {
+    Dataset::build(dir, Base::new(Base::DEFAULT).expect("base")).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn synthetic_data_is_valid_exactly_sized_and_reproducible() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -47,8 +64,7 @@ fn synthetic_data_is_valid_exactly_sized_and_reproducible() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let dataset = Dataset::build(dir.path(), Base::new(Base::DEFAULT).expect("base"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let dataset = build(dir.path());
     let s = dataset.summary();
     assert_eq!((s.networks, s.memberships), (4, 1000));
     assert_eq!(
@@ -65,26 +81,8 @@ fn synthetic_data_is_valid_exactly_sized_and_reproducible() {
         2
     );
 
-    let again = tempfile::tempdir().expect("tempdir");
-    let other = tempfile::tempdir().expect("tempdir");
-    reti::synth::write(
-        &reti::synth::Spec {
-            networks: 4,
-            memberships: 1000,
-            seed: 3,
-        },
-        again.path(),
-    )
-    .expect("write");
-    reti::synth::write(
-        &reti::synth::Spec {
-            networks: 4,
-            memberships: 1000,
-            seed: 4,
-        },
-        other.path(),
-    )
-    .expect("write");
+    let again = synth(4, 1000, 3);
+    let other = synth(4, 1000, 4);
     assert_eq!(
         files(dir.path()),
         files(again.path()),
@@ -99,17 +97,7 @@ fn synthetic_data_is_valid_exactly_sized_and_reproducible() {
 
 #[test]
 fn uneven_sizes_are_exact_too() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    reti::synth::write(
-        &reti::synth::Spec {
-            networks: 3,
-            memberships: 1001,
-            seed: 9,
-        },
-        dir.path(),
-    )
-    .expect("write");
-    let dataset = Dataset::build(dir.path(), Base::new(Base::DEFAULT).expect("base"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = synth(3, 1001, 9);
+    let dataset = build(dir.path());
     assert_eq!(dataset.summary().memberships, 1001);
 }
