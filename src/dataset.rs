@@ -39,6 +39,40 @@ pub enum BuildError {
     /// The store refused the data.
     #[error("store error: {0}")]
     Store(#[from] StorageError),
+    /// The store could not count what it holds.
+    #[error("store error while counting quads: {0}")]
+    Count(String),
+}
+
+/// Quads handed from the thread that makes them to the one that loads them, at a time.
+const LOAD_BATCH: usize = 1 << 14;
+
+/// `(?g, ?n)` of a counting query, `?g` as a string.
+fn count_rows(store: &Store, query: &str) -> Result<Vec<(String, usize)>, BuildError> {
+    let failed = |e: &dyn std::fmt::Display| BuildError::Count(e.to_string());
+    let results = SparqlEvaluator::new()
+        .parse_query(query)
+        .map_err(|e| failed(&e))?
+        .on_store(store)
+        .execute()
+        .map_err(|e| failed(&e))?;
+    let mut rows = Vec::new();
+    if let QueryResults::Solutions(solutions) = results {
+        for solution in solutions {
+            let solution = solution.map_err(|e| failed(&e))?;
+            let graph = match solution.get("g") {
+                Some(oxigraph::model::Term::NamedNode(n)) => n.as_str().to_owned(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            let n = match solution.get("n") {
+                Some(oxigraph::model::Term::Literal(l)) => l.value().parse().unwrap_or(0),
+                _ => 0,
+            };
+            rows.push((graph, n));
+        }
+    }
+    Ok(rows)
 }
 
 /// Why a query could not be answered.
@@ -84,7 +118,6 @@ pub struct Dataset {
     store: Store,
     base: Base,
     summary: Summary,
-    origins: BTreeMap<String, std::collections::BTreeSet<crate::model::Origin>>,
     warnings: Diagnostics,
 }
 
@@ -93,8 +126,14 @@ impl Dataset {
     pub fn build(data_dir: &Path, base: Base) -> Result<Self, BuildError> {
         crate::validate::prepare();
         let loaded = source::load_dir(data_dir)?;
-        let model = match Model::build(&loaded.records) {
-            Ok(model) if loaded.diagnostics.is_empty() => model,
+        let built = Model::build(&loaded.records);
+        let files = loaded.files;
+        let model = match built {
+            Ok(model) if loaded.diagnostics.is_empty() => {
+                // The model holds all it needs: free the records before the store grows.
+                drop(loaded);
+                model
+            }
             Ok(_) => return Err(BuildError::Invalid(loaded.diagnostics)),
             Err(ModelProblems {
                 problems,
@@ -112,13 +151,25 @@ impl Dataset {
             }
         };
         let mut dataset = Self::from_model(&model, base)?;
-        dataset.summary.files = loaded.files;
+        dataset.summary.files = files;
         // The graph as a whole must conform to the shipped SHACL shapes (with the `shacl`
         // feature): violations refuse the build; warnings are printed and kept.
         let findings =
             crate::validate::validate(&dataset).map_err(|e| BuildError::Shapes(e.to_string()))?;
-        let (violations, warnings) =
-            crate::validate::diagnostics(&findings, |iri| dataset.origins_of(iri), data_dir);
+        // Only a build with findings needs to know where each resource was written.
+        let origins = if findings.is_empty() {
+            Default::default()
+        } else {
+            rdf::origins(&model, dataset.base())
+        };
+        let origins_of = |iri: &str| {
+            let resource = iri.split('#').next().unwrap_or(iri);
+            origins
+                .get(resource)
+                .map(|o| o.iter().cloned().collect())
+                .unwrap_or_default()
+        };
+        let (violations, warnings) = crate::validate::diagnostics(&findings, origins_of, data_dir);
         if !violations.is_empty() {
             return Err(BuildError::Invalid(violations));
         }
@@ -130,29 +181,51 @@ impl Dataset {
     }
 
     /// Loads a validated model and the ontology into a fresh store.
+    ///
+    /// The quads are made on one thread and loaded on another, a batch at a time, so a large
+    /// model never exists as a whole list of quads and both cores work. Each quad goes into its
+    /// source's graph and into the default graph, which is the RDF merge of the named graphs:
+    /// the store is a set, so a triple stated by two sources is stored once there (Oxigraph's
+    /// own "default graph as union" is a bag, in which it would match twice).
     pub fn from_model(model: &Model, base: Base) -> Result<Self, BuildError> {
-        let mut quads = rdf::model_to_quads(model, &base);
         let ontology_graph = base.graph(rdf::ONTOLOGY_GRAPH);
-        for quad in RdfParser::from_format(RdfFormat::Turtle)
+        let ontology = RdfParser::from_format(RdfFormat::Turtle)
             .without_named_graphs()
             .with_default_graph(ontology_graph)
             .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
-        {
-            quads.push(quad.map_err(|e| BuildError::Ontology(e.to_string()))?);
-        }
-        // The default graph is the RDF merge of all named graphs, stored once: Oxigraph's own
-        // "default graph as union" is a bag, so a triple stated by two sources would match twice.
-        let union: std::collections::HashSet<Triple> =
-            quads.iter().map(|q| Triple::from(q.clone())).collect();
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| BuildError::Ontology(e.to_string()))?;
         let store = Store::new()?;
-        let mut loader = store.bulk_loader();
-        loader.load_quads(quads)?;
-        loader.load_quads(
-            union
-                .into_iter()
-                .map(|t| t.in_graph(GraphName::DefaultGraph)),
-        )?;
-        loader.commit()?;
+        std::thread::scope(|scope| -> Result<(), BuildError> {
+            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Quad>>(8);
+            let base = &base;
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(2 * LOAD_BATCH);
+                let mut push = |quad: Quad| {
+                    let merged = Quad::new(
+                        quad.subject.clone(),
+                        quad.predicate.clone(),
+                        quad.object.clone(),
+                        GraphName::DefaultGraph,
+                    );
+                    batch.push(quad);
+                    batch.push(merged);
+                    if batch.len() >= 2 * LOAD_BATCH {
+                        // Nobody receives once the loader has failed: the rest is dropped.
+                        let full =
+                            std::mem::replace(&mut batch, Vec::with_capacity(2 * LOAD_BATCH));
+                        let _ = batches.send(full);
+                    }
+                };
+                ontology.into_iter().for_each(&mut push);
+                rdf::emit_quads(model, base, &mut push);
+                let _ = batches.send(batch);
+            });
+            let mut loader = store.bulk_loader();
+            loader.load_quads(received.into_iter().flatten())?;
+            loader.commit()?;
+            Ok(())
+        })?;
         let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
         let mut summary = Summary {
             files: 0,
@@ -165,36 +238,21 @@ impl Dataset {
             sources: model.sources.len(),
             ..Summary::default()
         };
-        for quad in store.iter() {
-            let quad = quad?;
-            if quad.graph_name.is_default_graph() {
-                summary.triples += 1;
-                continue;
-            }
-            summary.quads += 1;
-            let graph = match &quad.graph_name {
-                GraphName::NamedNode(n) => n.as_str().to_owned(),
-                other => other.to_string(),
-            };
-            *summary.graphs.entry(graph).or_default() += 1;
+        // Counted by SPARQL, which works on the store's encoded terms: iterating the quads
+        // would decode every string of the store once more.
+        let per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g";
+        for (g, n) in count_rows(&store, per_graph)? {
+            summary.quads += n;
+            summary.graphs.insert(g, n);
         }
+        let merged = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+        summary.triples = count_rows(&store, merged)?.first().map_or(0, |(_, n)| *n);
         Ok(Self {
-            origins: rdf::origins(model, &base),
             warnings: Diagnostics::default(),
             store,
             base,
             summary,
         })
-    }
-
-    /// The files and lines of the records that describe `iri` (a `#fragment` counts as its
-    /// resource), for reports that must point the maintainer at the source.
-    pub fn origins_of(&self, iri: &str) -> Vec<crate::model::Origin> {
-        let resource = iri.split('#').next().unwrap_or(iri);
-        self.origins
-            .get(resource)
-            .map(|o| o.iter().cloned().collect())
-            .unwrap_or_default()
     }
 
     /// What SHACL validation reported without failing the build (`sh:Warning`, `sh:Info`):

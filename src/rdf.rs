@@ -121,15 +121,15 @@ fn date_literal(d: PartialDate) -> Term {
     typed(d.to_string(), datatype)
 }
 
-/// Collects quads into the graph of one source at a time.
-struct Emitter {
-    quads: Vec<Quad>,
+/// Hands quads, in the graph of one source at a time, to a sink.
+struct Emitter<'a> {
+    sink: &'a mut dyn FnMut(Quad),
     graph: GraphName,
 }
 
-impl Emitter {
+impl Emitter<'_> {
     fn add(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<Term>) {
-        self.quads.push(Quad::new(
+        (self.sink)(Quad::new(
             NamedOrBlankNode::NamedNode(s.clone()),
             p,
             o.into(),
@@ -171,8 +171,16 @@ fn name_in<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels, tag: &str) ->
 
 /// Turns the model into quads, one named graph per source, in a deterministic order.
 pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
+    let mut quads = Vec::new();
+    emit_quads(model, base, &mut |q| quads.push(q));
+    quads
+}
+
+/// [`model_to_quads`], one quad at a time: a large model's quads can be loaded while they are
+/// made, without ever holding all of them at once.
+pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(Quad)) {
     let mut e = Emitter {
-        quads: Vec::new(),
+        sink,
         graph: GraphName::DefaultGraph,
     };
     let graphs: Vec<GraphName> = model
@@ -431,7 +439,6 @@ pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
             e.add(&iri, rdfs::LABEL, lang(&text, tag));
         }
     }
-    e.quads
 }
 
 /// The scheme a concept belongs to, as an IRI.

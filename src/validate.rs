@@ -9,7 +9,7 @@
 //! The data graph is the merge of all named graphs (the store's default graph), ontology
 //! included, the same graph `reti export` writes and `tests/python/independent_check.py`
 //! validates with pyshacl. Each result becomes a [`Diagnostic`] at the first record that
-//! describes the focus node ([`Dataset::origins_of`]).
+//! describes the focus node (where its records were written).
 //!
 //! [`Dataset::build`]: crate::dataset::Dataset::build
 
@@ -113,7 +113,7 @@ pub fn validate_triples(
 }
 
 /// The findings as diagnostics: `(violations, others)`. Each points at the first record that
-/// describes the focus node (`origins_of`, [`Dataset::origins_of`] say), or at `data_dir` when
+/// describes the focus node (`origins_of`, where its records were written say), or at `data_dir` when
 /// none does, column 1, and lists the other records that describe it in its help.
 pub fn diagnostics(
     findings: &[Finding],
