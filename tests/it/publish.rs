@@ -1004,7 +1004,10 @@ fn a_request_slower_than_the_timeout_fails_and_is_retried() {
     assert_eq!(out.status.code(), Some(1));
     assert!(started.elapsed() < Duration::from_secs(4));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("got no answer after 2 attempts: "), "{stderr}");
+    assert!(
+        stderr.contains("got no answer after 2 attempts: "),
+        "{stderr}"
+    );
     assert!(stderr.contains("timed out"), "{stderr}");
     assert_eq!(fake.seen().len(), 2);
 }
