@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod jsonld;
 pub mod model;
+pub mod publish;
 pub mod rdf;
 pub mod report;
 pub mod server;

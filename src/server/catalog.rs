@@ -1046,6 +1046,26 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
     g.finish()
 }
 
+/// The catalog and the VoID description as one graph: what `reti publish` puts into
+/// `{base}graph/catalog`, so a store that takes over still holds what harvesters read at
+/// `/catalog` and `/.well-known/void`. Built by the same functions as those documents.
+pub fn catalog_graph(p: &Published) -> Vec<Triple> {
+    let mut g = Graph(catalog_triples(p));
+    g.0.extend(void_triples(p));
+    g.finish()
+}
+
+/// Serialises [`catalog_graph`] with the prefixes `/catalog` uses.
+pub fn write_catalog_graph(p: &Published, triples: &[Triple], format: Format) -> Vec<u8> {
+    let repr = match format {
+        Format::NTriples => Repr::NTriples,
+        Format::RdfXml => Repr::RdfXml,
+        Format::JsonLd => Repr::JsonLd,
+        _ => Repr::Turtle,
+    };
+    write(p, triples, repr)
+}
+
 /// The value of the only variable of the only row of a SELECT query, as a number.
 fn count(p: &Published, query: &str) -> Option<u64> {
     let Ok(QueryResults::Solutions(mut solutions)) = p.dataset.query(query) else {

@@ -51,6 +51,7 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+pub use catalog::{catalog_graph, write_catalog_graph};
 pub use stored_queries::StoredQuery;
 
 /// Where the published content comes from.

@@ -220,7 +220,9 @@ fn killing_the_server_mid_download_or_mid_reload_corrupts_nothing() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     // a client that gives up midway leaves the server serving
     runtime.block_on(async {
-        let mut response = reqwest::get(format!("{url}dumps/reti.nq"))
+        let mut response = crate::serve::client()
+            .get(format!("{url}dumps/reti.nq"))
+            .send()
             .await
             .expect("get");
         let _ = response.chunk().await.expect("first chunk");

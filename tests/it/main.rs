@@ -8,6 +8,7 @@ mod faults;
 mod hostile;
 mod pages;
 mod props;
+mod publish;
 mod queries;
 mod report;
 mod roundtrip;

@@ -82,6 +82,7 @@ impl TestServer {
 
 /// A client that does not follow redirects nor decompress, so tests see exactly what is sent.
 pub fn client() -> reqwest::Client {
+    reti::publish::install_tls_provider();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_gzip()

@@ -1,0 +1,995 @@
+//! `reti publish`: pushes the dataset into another triple store through the SPARQL 1.1 Graph
+//! Store HTTP Protocol, for when one reti process is no longer enough.
+//!
+//! Each named graph goes in one `PUT {store}?graph={IRI}`, which replaces that graph on the
+//! target atomically: a second run leaves the target as the first did, and blank nodes (the
+//! shipped data has none) cannot pile up, since every PUT drops what the graph held. The
+//! graphs are every source's graph, the ontology's (`{base}graph/ontology`), and the catalog
+//! (DCAT-AP and VoID, exactly as `reti serve` shows them at `/catalog` and
+//! `/.well-known/void`) as `{base}graph/catalog`. The local default graph is the merge of the
+//! named graphs, so it is not sent unless asked for ([`Payload::default_graph`]): the target
+//! should answer queries over the union of its graphs.
+//!
+//! Afterwards each graph's triple count on the target's SPARQL endpoint is compared with the
+//! local one, so a store that silently dropped triples is caught.
+//!
+//! ```no_run
+//! # async fn run(published: &reti::server::Published) -> Result<(), reti::publish::PushError> {
+//! use reti::publish::{self, Auth, BodyFormat, Remote, Target};
+//! let payloads = publish::payloads(published, BodyFormat::Turtle, false)?;
+//! let mut target = Target::new("http://localhost:7878/store");
+//! target.query = Some("http://localhost:7878/query".into());
+//! let remote = Remote::new(target)?;
+//! let report = publish::publish(&remote, &payloads, &mut |line| eprintln!("{line}")).await?;
+//! println!("{} graphs", report.graphs);
+//! # Ok(()) }
+//! ```
+
+use crate::export::{self, ExportError, Format};
+use crate::server::Published;
+use bytes::Bytes;
+use oxigraph::model::NamedNode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
+use reqwest::{Method, StatusCode, Url};
+use std::fmt;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Slug of the graph the catalog is published in, `{base}graph/catalog`: the catalog is no
+/// graph of the local store (the server computes it per build), but a store that takes over
+/// needs it to answer harvesters.
+pub const CATALOG_GRAPH: &str = "catalog";
+
+/// The longest wait between two attempts, whatever the backoff or `Retry-After` say.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// How much of a server's answer an error message shows.
+const BODY_SHOWN: usize = 600;
+
+/// Why publishing failed. Graphs sent before the failure stay replaced on the target; running
+/// again replaces them all.
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    /// `--to` or `--query-endpoint` is not an http(s) URL.
+    #[error("{option} `{url}` is not a usable URL: {reason}")]
+    Url {
+        /// Which option.
+        option: &'static str,
+        /// What was given.
+        url: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// A source took the catalog's graph name.
+    #[error(
+        "the dataset already has a graph <{0}>, where reti publish puts the catalog; rename the source with the slug `{CATALOG_GRAPH}` in the sources file"
+    )]
+    CatalogGraphTaken(String),
+    /// A graph could not be serialised.
+    #[error("cannot serialise {graph}: {source}")]
+    Serialise {
+        /// The graph.
+        graph: GraphLabel,
+        /// Why.
+        source: ExportError,
+    },
+    /// The HTTP client could not be set up (TLS, say).
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(String),
+    /// The target answered with an error status (after retrying 5xx answers).
+    #[error(
+        "{request} answered {status} after {attempts} attempt{s}: {body}\n  hint: {hint}",
+        s = plural(*attempts)
+    )]
+    Refused {
+        /// The request.
+        request: Box<Request>,
+        /// The status answered.
+        status: StatusCode,
+        /// Requests made (5xx answers are retried).
+        attempts: u32,
+        /// The server's message, truncated.
+        body: String,
+        /// What to do about it.
+        hint: String,
+    },
+    /// The target could not be reached (after retrying).
+    #[error(
+        "{request} got no answer after {attempts} attempt{s}: {reason}\n  hint: check that the store is running and that --to (or --query-endpoint) is its address; a slow store may need a longer --timeout",
+        s = plural(*attempts)
+    )]
+    Unreachable {
+        /// The request.
+        request: Box<Request>,
+        /// Requests made.
+        attempts: u32,
+        /// The client's error, with its causes.
+        reason: String,
+    },
+    /// A count query did not answer with a number.
+    #[error(
+        "{request} gave no count: {reason}\n  hint: --query-endpoint must be the store's SPARQL query endpoint (answering application/sparql-results+json)"
+    )]
+    BadCount {
+        /// The count query.
+        request: Box<Request>,
+        /// What was wrong with the answer.
+        reason: String,
+    },
+    /// Some graphs on the target do not hold as many triples as the local ones.
+    #[error(
+        "{n} graph{s} on the target differ{v} from the local data (counted at {endpoint}):\n{list}\n  hint: run reti publish again; if the counts still differ, the store is changing or dropping triples (another writer, a rule set, a parse error in its log)",
+        n = graphs.len(),
+        s = plural(graphs.len() as u32),
+        v = if graphs.len() == 1 { "s" } else { "" },
+        list = graphs.iter().map(|m| format!("  <{}>: {} triples here, {} on the target", m.graph, m.local, m.remote)).collect::<Vec<_>>().join("\n")
+    )]
+    Mismatch {
+        /// The query endpoint.
+        endpoint: Url,
+        /// The graphs that differ.
+        graphs: Vec<Mismatch>,
+    },
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A graph whose count on the target differs from the local one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The graph IRI.
+    pub graph: String,
+    /// Triples in the local graph.
+    pub local: usize,
+    /// Triples the target counted.
+    pub remote: u64,
+}
+
+/// A request to the target, as error messages name it: `PUT {url} (graph <IRI>)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `PUT`, or `GET` for a count query.
+    pub method: Method,
+    /// The request URL.
+    pub url: Url,
+    /// The graph sent or counted.
+    pub graph: GraphLabel,
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.method, self.url, self.graph)
+    }
+}
+
+/// A graph as error messages name it: `graph <IRI>` or `the default graph`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphLabel(pub Option<NamedNode>);
+
+impl fmt::Display for GraphLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(g) => write!(f, "graph <{}>", g.as_str()),
+            None => f.write_str("the default graph"),
+        }
+    }
+}
+
+/// The serialisation sent in each PUT. Turtle is what every Graph Store implementation takes;
+/// N-Triples is simpler for stores (or proxies) that stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BodyFormat {
+    /// Turtle (`text/turtle`).
+    #[value(name = "ttl", alias = "turtle")]
+    Turtle,
+    /// N-Triples (`application/n-triples`).
+    #[value(name = "nt", alias = "ntriples")]
+    NTriples,
+}
+
+impl BodyFormat {
+    fn format(self) -> Format {
+        match self {
+            BodyFormat::Turtle => Format::Turtle,
+            BodyFormat::NTriples => Format::NTriples,
+        }
+    }
+
+    /// The `Content-Type` of the PUT.
+    pub fn media_type(self) -> &'static str {
+        self.format().media_type()
+    }
+}
+
+/// One graph, serialised and ready to send.
+#[derive(Debug, Clone)]
+pub struct Payload {
+    /// The graph it replaces on the target; `None` for the default graph.
+    pub graph: Option<NamedNode>,
+    /// Triples in it (the local count verification compares with).
+    pub triples: usize,
+    /// `Content-Type` of the body.
+    pub content_type: &'static str,
+    /// The serialised graph.
+    pub body: Bytes,
+}
+
+impl Payload {
+    /// The graph as messages name it.
+    pub fn label(&self) -> GraphLabel {
+        GraphLabel(self.graph.clone())
+    }
+
+    /// Whether this is the default graph (the merge of the named graphs).
+    pub fn default_graph(&self) -> bool {
+        self.graph.is_none()
+    }
+}
+
+/// The graphs to send, in order: each named graph of the store (sources and ontology, sorted),
+/// then the catalog, then — with `default_graph` — the merge of the named graphs.
+pub fn payloads(
+    published: &Published,
+    format: BodyFormat,
+    default_graph: bool,
+) -> Result<Vec<Payload>, PushError> {
+    let dataset = &published.dataset;
+    let store_error = |graph: Option<NamedNode>| {
+        move |e: oxigraph::store::StorageError| PushError::Serialise {
+            graph: GraphLabel(graph),
+            source: ExportError::Store(e),
+        }
+    };
+    let catalog = published.base().graph(CATALOG_GRAPH);
+    let graphs = dataset.graphs().map_err(store_error(None))?;
+    if graphs.contains(&catalog) {
+        return Err(PushError::CatalogGraphTaken(catalog.as_str().to_owned()));
+    }
+    let mut out = Vec::with_capacity(graphs.len() + 2);
+    for graph in graphs {
+        let mut body = Vec::new();
+        export::write(dataset, format.format(), Some(&graph), &mut body).map_err(|source| {
+            PushError::Serialise {
+                graph: GraphLabel(Some(graph.clone())),
+                source,
+            }
+        })?;
+        let triples = dataset
+            .summary()
+            .graphs
+            .get(graph.as_str())
+            .copied()
+            .unwrap_or_default();
+        out.push(Payload {
+            graph: Some(graph),
+            triples,
+            content_type: format.media_type(),
+            body: body.into(),
+        });
+    }
+    let triples = crate::server::catalog_graph(published);
+    out.push(Payload {
+        graph: Some(catalog),
+        triples: triples.len(),
+        content_type: format.media_type(),
+        body: crate::server::write_catalog_graph(published, &triples, format.format()).into(),
+    });
+    if default_graph {
+        let mut body = Vec::new();
+        export::write(dataset, format.format(), None, &mut body).map_err(|source| {
+            PushError::Serialise {
+                graph: GraphLabel(None),
+                source,
+            }
+        })?;
+        out.push(Payload {
+            graph: None,
+            triples: dataset.summary().triples,
+            content_type: format.media_type(),
+            body: body.into(),
+        });
+    }
+    Ok(out)
+}
+
+/// How to authenticate to the target.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum Auth {
+    /// No credentials.
+    #[default]
+    None,
+    /// A user and password, sent only once the server asks (HTTP 401), in the scheme it asks
+    /// for: Digest (Virtuoso) when offered, else Basic. So a password never travels in clear
+    /// to a server that wants a digest.
+    Password {
+        /// User name.
+        user: String,
+        /// Password.
+        password: String,
+    },
+    /// `Authorization: Bearer {token}` on every request.
+    Bearer(String),
+}
+
+impl fmt::Debug for Auth {
+    // never print secrets
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Password { user, .. } => write!(f, "Password {{ user: {user:?}, .. }}"),
+            Auth::Bearer(_) => f.write_str("Bearer(..)"),
+        }
+    }
+}
+
+/// Where and how to publish.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The Graph Store endpoint (`…/store` on Oxigraph, `…/DATASET/data` on Fuseki).
+    pub store: String,
+    /// The SPARQL query endpoint counts are checked on; `None` skips verification.
+    pub query: Option<String>,
+    /// Credentials.
+    pub auth: Auth,
+    /// Retries of a request after a 5xx answer or a connection failure.
+    pub retries: u32,
+    /// Time allowed for each request, from connecting to the end of the answer.
+    pub timeout: Duration,
+    /// Wait before the first retry; doubled at each retry, up to 30 s.
+    pub backoff: Duration,
+}
+
+impl Target {
+    /// `store` with no credentials, no verification, 4 retries from 0.5 s, 60 s per request.
+    pub fn new(store: &str) -> Self {
+        Self {
+            store: store.to_owned(),
+            query: None,
+            auth: Auth::None,
+            retries: 4,
+            timeout: Duration::from_secs(60),
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Which endpoint a request goes to: each keeps its own authentication state, as a digest
+/// challenge may differ between them.
+#[derive(Debug, Clone, Copy)]
+enum Endpoint {
+    Store,
+    Query,
+}
+
+/// What the server asked for last, so later requests answer it without another 401.
+#[derive(Debug, Clone)]
+enum Scheme {
+    /// Not asked yet: send no credentials.
+    Unknown,
+    /// Basic.
+    Basic,
+    /// Digest, with the server's last challenge (its nonce count goes up with each use).
+    Digest(Box<digest_auth::WwwAuthenticateHeader>),
+}
+
+/// A target store, connected.
+pub struct Remote {
+    http: reqwest::Client,
+    store: Url,
+    query: Option<Url>,
+    auth: Auth,
+    retries: u32,
+    backoff: Duration,
+    schemes: Mutex<[Scheme; 2]>,
+}
+
+/// Makes ring the process's TLS crypto provider, which every `reqwest` client needs: reti
+/// builds reqwest without one, to keep aws-lc (and its C build) out. Calling it again, or
+/// after another provider was installed, does nothing.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+fn parse_url(option: &'static str, url: &str) -> Result<Url, PushError> {
+    let err = |reason: String| PushError::Url {
+        option,
+        url: url.to_owned(),
+        reason,
+    };
+    let parsed = Url::parse(url).map_err(|e| err(e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(err("only http and https are supported".into()));
+    }
+    if parsed.fragment().is_some() {
+        return Err(err("remove the #fragment".into()));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(err(
+            "put credentials in --user and --password-env, not in the URL".into(),
+        ));
+    }
+    Ok(parsed)
+}
+
+/// An answer with a success status.
+struct Answer {
+    status: StatusCode,
+    body: Bytes,
+    attempts: u32,
+}
+
+/// A request that did not succeed.
+enum Failure {
+    Status {
+        status: StatusCode,
+        body: Bytes,
+        attempts: u32,
+        credentials_sent: bool,
+    },
+    Unreachable {
+        reason: String,
+        attempts: u32,
+    },
+}
+
+impl Remote {
+    /// Checks the URLs and sets up the client.
+    pub fn new(target: Target) -> Result<Self, PushError> {
+        let store = parse_url("--to", &target.store)?;
+        let query = target
+            .query
+            .as_deref()
+            .map(|q| parse_url("--query-endpoint", q))
+            .transpose()?;
+        install_tls_provider();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("reti/", env!("CARGO_PKG_VERSION")))
+            .timeout(target.timeout)
+            .connect_timeout(target.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| PushError::Client(error_chain(&e)))?;
+        Ok(Self {
+            http,
+            store,
+            query,
+            auth: target.auth,
+            retries: target.retries,
+            backoff: target.backoff,
+            schemes: Mutex::new([Scheme::Unknown, Scheme::Unknown]),
+        })
+    }
+
+    /// `{store}?graph={IRI}`, or `{store}?default` for the default graph.
+    pub fn graph_url(&self, graph: Option<&NamedNode>) -> Url {
+        let mut url = self.store.clone();
+        match graph {
+            Some(g) => {
+                url.query_pairs_mut().append_pair("graph", g.as_str());
+            }
+            None => {
+                let query = match url.query() {
+                    Some(q) if !q.is_empty() => format!("{q}&default"),
+                    _ => "default".to_owned(),
+                };
+                url.set_query(Some(&query));
+            }
+        }
+        url
+    }
+
+    /// The query endpoint, when verification was asked for.
+    pub fn query_endpoint(&self) -> Option<&Url> {
+        self.query.as_ref()
+    }
+
+    /// Replaces one graph on the target. Returns the status and the number of requests made.
+    pub async fn put(
+        &self,
+        payload: &Payload,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<(StatusCode, u32), PushError> {
+        let url = self.graph_url(payload.graph.as_ref());
+        let answer = self
+            .send(
+                Endpoint::Store,
+                Method::PUT,
+                &url,
+                Some((payload.body.clone(), payload.content_type)),
+                None,
+                log,
+            )
+            .await
+            .map_err(|f| self.failure(f, payload.label(), Method::PUT, url))?;
+        Ok((answer.status, answer.attempts))
+    }
+
+    /// The number of triples the target holds in `graph`, by
+    /// `SELECT (COUNT(*) AS ?n) { GRAPH <g> { ?s ?p ?o } }`. `None` without a query endpoint.
+    pub async fn count(
+        &self,
+        graph: &NamedNode,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<Option<u64>, PushError> {
+        let Some(endpoint) = &self.query else {
+            return Ok(None);
+        };
+        let mut url = endpoint.clone();
+        url.query_pairs_mut().append_pair(
+            "query",
+            &format!(
+                "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
+                graph.as_str()
+            ),
+        );
+        let label = GraphLabel(Some(graph.clone()));
+        let answer = self
+            .send(
+                Endpoint::Query,
+                Method::GET,
+                &url,
+                None,
+                Some("application/sparql-results+json"),
+                log,
+            )
+            .await
+            .map_err(|f| self.failure(f, label.clone(), Method::GET, url.clone()))?;
+        parse_count(&answer.body)
+            .map(Some)
+            .map_err(|reason| PushError::BadCount {
+                request: Box::new(Request {
+                    method: Method::GET,
+                    url,
+                    graph: label,
+                }),
+                reason,
+            })
+    }
+
+    fn failure(&self, failure: Failure, graph: GraphLabel, method: Method, url: Url) -> PushError {
+        let request = Box::new(Request { method, url, graph });
+        match failure {
+            Failure::Unreachable { reason, attempts } => PushError::Unreachable {
+                request,
+                attempts,
+                reason,
+            },
+            Failure::Status {
+                status,
+                body,
+                attempts,
+                credentials_sent,
+            } => PushError::Refused {
+                hint: self.hint(status, credentials_sent, &request.method),
+                request,
+                status,
+                attempts,
+                body: shown_body(&body),
+            },
+        }
+    }
+
+    fn hint(&self, status: StatusCode, credentials_sent: bool, method: &Method) -> String {
+        let put = method == Method::PUT;
+        match status.as_u16() {
+            401 => match (&self.auth, credentials_sent) {
+                (Auth::None, _) => "the store asks for credentials: give --user and --password-env (or --password), or --token-env".into(),
+                (Auth::Bearer(_), _) => "the store refused the token: check the variable named by --token-env".into(),
+                (Auth::Password { .. }, true) => "the store refused the credentials: check --user and --password (or --password-env)".into(),
+                (Auth::Password { .. }, false) => "the store asks for an authentication scheme reti does not speak (only Basic and Digest): use --token-env if it takes a bearer token".into(),
+            },
+            403 => "the store refused access: the user needs write permission (Virtuoso: SPARQL_UPDATE role; GraphDB: write access to the repository)".into(),
+            404 | 405 if put => "--to must be the store's Graph Store Protocol endpoint (Oxigraph …/store, Fuseki …/DATASET/data, Virtuoso …/sparql-graph-crud-auth, GraphDB …/repositories/REPO/rdf-graphs/service)".into(),
+            404 | 405 => "--query-endpoint must be the store's SPARQL query endpoint (Oxigraph …/query, Fuseki …/DATASET/sparql, Virtuoso …/sparql)".into(),
+            413 => "the store refused a graph this large: raise its request size limit".into(),
+            415 => "the store does not take this format: try the other --format (ttl or nt)".into(),
+            400 if put => "the store could not take the graph: see its message above".into(),
+            400 => "the store could not answer the count query: see its message above".into(),
+            s if s >= 500 => "the store kept failing: look at its log, then run reti publish again (graphs already sent are replaced again, nothing is duplicated)".into(),
+            _ => "see the store's message above".into(),
+        }
+    }
+
+    /// Sends one request: without credentials until the server asks for them (then in the
+    /// scheme it asks), retrying 5xx answers and connection failures with exponential backoff.
+    async fn send(
+        &self,
+        endpoint: Endpoint,
+        method: Method,
+        url: &Url,
+        body: Option<(Bytes, &'static str)>,
+        accept: Option<&'static str>,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<Answer, Failure> {
+        let mut attempts = 0;
+        let mut challenges = 0;
+        loop {
+            attempts += 1;
+            let mut request = self.http.request(method.clone(), url.clone());
+            if let Some((bytes, content_type)) = &body {
+                request = request
+                    .header(CONTENT_TYPE, *content_type)
+                    .body(bytes.clone());
+            }
+            if let Some(accept) = accept {
+                request = request.header(ACCEPT, accept);
+            }
+            let (request, credentials_sent) =
+                self.authorize(request, endpoint, &method, url, body.as_ref().map(|b| &b.0));
+            let result = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    response.bytes().await.map(|b| (status, headers, b))
+                }
+                Err(e) => Err(e),
+            };
+            let (status, headers, bytes) = match result {
+                Ok(answer) => answer,
+                Err(e) => {
+                    // the URL is in the message already
+                    let reason = error_chain(&e.without_url());
+                    if attempts > self.retries {
+                        return Err(Failure::Unreachable { reason, attempts });
+                    }
+                    let wait = self.delay(attempts, None);
+                    log(&format!(
+                        "  {method} {url}: {reason}; retrying in {:.1} s ({} of {} retries)",
+                        wait.as_secs_f64(),
+                        attempts,
+                        self.retries
+                    ));
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            };
+            if status == StatusCode::UNAUTHORIZED
+                && challenges < 2
+                && self.accept_challenge(endpoint, &headers, credentials_sent)
+            {
+                // an authentication round trip, not a failure: not counted as an attempt
+                challenges += 1;
+                attempts -= 1;
+                continue;
+            }
+            if status.is_success() {
+                return Ok(Answer {
+                    status,
+                    body: bytes,
+                    attempts,
+                });
+            }
+            if status.is_server_error() && attempts <= self.retries {
+                let wait = self.delay(attempts, retry_after(&headers));
+                log(&format!(
+                    "  {method} {url}: {status}; retrying in {:.1} s ({} of {} retries)",
+                    wait.as_secs_f64(),
+                    attempts,
+                    self.retries
+                ));
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Err(Failure::Status {
+                status,
+                body: bytes,
+                attempts,
+                credentials_sent,
+            });
+        }
+    }
+
+    /// Exponential backoff from the configured first wait, or the server's `Retry-After`, never
+    /// above [`MAX_BACKOFF`].
+    fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let exponential = self
+            .backoff
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        retry_after.unwrap_or(exponential).min(MAX_BACKOFF)
+    }
+
+    /// Adds the credentials the server asked for (if any); says whether any were added.
+    fn authorize(
+        &self,
+        request: reqwest::RequestBuilder,
+        endpoint: Endpoint,
+        method: &Method,
+        url: &Url,
+        body: Option<&Bytes>,
+    ) -> (reqwest::RequestBuilder, bool) {
+        match &self.auth {
+            Auth::None => (request, false),
+            Auth::Bearer(token) => (request.bearer_auth(token), true),
+            Auth::Password { user, password } => {
+                let mut schemes = self.schemes.lock().unwrap_or_else(|e| e.into_inner());
+                match &mut schemes[endpoint as usize] {
+                    Scheme::Unknown => (request, false),
+                    Scheme::Basic => (request.basic_auth(user, Some(password)), true),
+                    Scheme::Digest(challenge) => {
+                        let uri = match url.query() {
+                            Some(q) => format!("{}?{q}", url.path()),
+                            None => url.path().to_owned(),
+                        };
+                        let context = digest_auth::AuthContext::new_with_method(
+                            user.as_str(),
+                            password.as_str(),
+                            uri,
+                            body.map(|b| b.as_ref()),
+                            digest_auth::HttpMethod(method.as_str().to_owned().into()),
+                        );
+                        match challenge.respond(&context) {
+                            Ok(header) => (
+                                request.header(
+                                    reqwest::header::AUTHORIZATION,
+                                    header.to_header_string(),
+                                ),
+                                true,
+                            ),
+                            // a challenge we cannot answer: the 401 that follows says so
+                            Err(_) => (request, false),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes a 401's challenge; true when it is worth sending the request again.
+    fn accept_challenge(&self, endpoint: Endpoint, headers: &HeaderMap, sent: bool) -> bool {
+        if !matches!(self.auth, Auth::Password { .. }) {
+            return false;
+        }
+        let offered: Vec<&str> = headers
+            .get_all(WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let scheme_of = |s: &str| {
+            s.split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        };
+        let mut schemes = self.schemes.lock().unwrap_or_else(|e| e.into_inner());
+        let state = &mut schemes[endpoint as usize];
+        if let Some(digest) = offered.iter().find(|s| scheme_of(s) == "digest") {
+            let Ok(challenge) = digest_auth::parse(digest.trim_start()) else {
+                return false;
+            };
+            // again only with a new nonce (or one the server calls stale): the same challenge
+            // twice means the credentials are wrong
+            let retry = match &*state {
+                Scheme::Digest(old) => challenge.stale || challenge.nonce != old.nonce || !sent,
+                _ => true,
+            };
+            *state = Scheme::Digest(Box::new(challenge));
+            return retry;
+        }
+        if offered.iter().any(|s| scheme_of(s) == "basic") {
+            let retry = !(sent && matches!(state, Scheme::Basic));
+            *state = Scheme::Basic;
+            return retry;
+        }
+        false
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from stores and ignored).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+/// An error with its causes, as people need to see them (`connection refused`, not just
+/// `error sending request`).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let message = s.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// The server's message, on one line and truncated.
+fn shown_body(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return "(no message)".into();
+    }
+    match text.char_indices().nth(BODY_SHOWN) {
+        Some((i, _)) => format!("{}… (truncated)", &text[..i]),
+        None => text,
+    }
+}
+
+/// `?n` of the first row of SPARQL JSON results.
+fn parse_count(body: &[u8]) -> Result<u64, String> {
+    let json: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| format!("the answer is not SPARQL JSON results ({e})"))?;
+    let value = json
+        .pointer("/results/bindings/0/n/value")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("the answer has no ?n in its first row")?;
+    value
+        .trim()
+        .parse()
+        .map_err(|_| format!("?n is `{value}`, not a count"))
+}
+
+/// What a publish did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Graphs sent.
+    pub graphs: usize,
+    /// Triples sent, over all graphs.
+    pub triples: usize,
+    /// Graphs whose count was checked on the target (`None`: no query endpoint, not checked).
+    pub verified: Option<usize>,
+}
+
+/// Sends every payload in order, then checks each named graph's count on the target. Stops at
+/// the first graph the target does not take.
+pub async fn publish(
+    remote: &Remote,
+    payloads: &[Payload],
+    log: &mut dyn FnMut(&str),
+) -> Result<Report, PushError> {
+    for (i, payload) in payloads.iter().enumerate() {
+        let (status, attempts) = remote.put(payload, log).await?;
+        log(&format!(
+            "[{}/{}] PUT {} ({} triples, {} bytes): {status}{}",
+            i + 1,
+            payloads.len(),
+            payload.label(),
+            payload.triples,
+            payload.body.len(),
+            if attempts > 1 {
+                format!(" after {attempts} attempts")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let verified = verify(remote, payloads, log).await?;
+    Ok(Report {
+        graphs: payloads.len(),
+        triples: payloads.iter().map(|p| p.triples).sum(),
+        verified,
+    })
+}
+
+/// Compares each named graph's count on the target with the local one. The default graph is
+/// not counted: what a store's default graph holds depends on its configuration (union or not).
+pub async fn verify(
+    remote: &Remote,
+    payloads: &[Payload],
+    log: &mut dyn FnMut(&str),
+) -> Result<Option<usize>, PushError> {
+    let Some(endpoint) = remote.query_endpoint().cloned() else {
+        return Ok(None);
+    };
+    let mut differ = Vec::new();
+    let mut checked = 0;
+    for payload in payloads {
+        let Some(graph) = &payload.graph else {
+            continue;
+        };
+        let Some(remote_count) = remote.count(graph, log).await? else {
+            return Ok(None);
+        };
+        checked += 1;
+        if remote_count != payload.triples as u64 {
+            differ.push(Mismatch {
+                graph: graph.as_str().to_owned(),
+                local: payload.triples,
+                remote: remote_count,
+            });
+        }
+    }
+    if differ.is_empty() {
+        Ok(Some(checked))
+    } else {
+        Err(PushError::Mismatch {
+            endpoint,
+            graphs: differ,
+        })
+    }
+}
+
+/// What `--dry-run` prints: one line per request that would be sent.
+pub fn plan(remote: &Remote, payloads: &[Payload]) -> Vec<String> {
+    payloads
+        .iter()
+        .map(|p| {
+            format!(
+                "PUT {}  {}  {} triples  {} bytes  ({})",
+                remote.graph_url(p.graph.as_ref()),
+                p.content_type,
+                p.triples,
+                p.body.len(),
+                p.label()
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_read_from_sparql_json() {
+        let body = br#"{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","datatype":"http://www.w3.org/2001/XMLSchema#integer","value":"42"}}]}}"#;
+        assert_eq!(parse_count(body), Ok(42));
+        assert!(parse_count(b"<html>").is_err());
+        assert!(parse_count(br#"{"results":{"bindings":[]}}"#).is_err());
+    }
+
+    #[test]
+    fn bodies_are_shown_on_one_line_and_truncated() {
+        assert_eq!(shown_body(b"bad\n  turtle"), "bad turtle");
+        assert_eq!(shown_body(b""), "(no message)");
+        let long = "x".repeat(BODY_SHOWN + 10);
+        assert_eq!(
+            shown_body(long.as_bytes()),
+            format!("{}… (truncated)", "x".repeat(BODY_SHOWN))
+        );
+    }
+
+    #[test]
+    fn graph_urls_keep_the_store_query() {
+        let mut target = Target::new("http://h:1/store?key=v");
+        target.retries = 0;
+        let remote = Remote::new(target).expect("remote");
+        let g = NamedNode::new_unchecked("http://x/graph/a b#c");
+        assert_eq!(
+            remote.graph_url(Some(&g)).as_str(),
+            "http://h:1/store?key=v&graph=http%3A%2F%2Fx%2Fgraph%2Fa+b%23c"
+        );
+        assert_eq!(
+            remote.graph_url(None).as_str(),
+            "http://h:1/store?key=v&default"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let remote = Remote::new(Target::new("http://h:1/store")).expect("remote");
+        assert_eq!(remote.delay(1, None), Duration::from_millis(500));
+        assert_eq!(remote.delay(3, None), Duration::from_secs(2));
+        assert_eq!(remote.delay(20, None), MAX_BACKOFF);
+        assert_eq!(
+            remote.delay(1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+    }
+
+    #[test]
+    fn urls_must_be_http_without_credentials() {
+        for bad in [
+            "ftp://h/store",
+            "not a url",
+            "http://u:p@h/store",
+            "http://h/store#x",
+        ] {
+            assert!(
+                matches!(parse_url("--to", bad), Err(PushError::Url { .. })),
+                "{bad}"
+            );
+        }
+    }
+}
