@@ -9,6 +9,7 @@ mod hostile;
 mod pages;
 mod props;
 mod queries;
+mod remote;
 mod report;
 mod roundtrip;
 mod serve;
