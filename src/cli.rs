@@ -61,6 +61,7 @@ enum Command {
     /// Examples:
     ///   reti serve
     ///   reti serve --bind 0.0.0.0:8080 --base https://reti.example.org/
+    ///   reti serve --sparql-endpoint http://store:7878/query --base https://reti.example.org/
     ///   curl -H 'Accept: text/turtle' -L http://localhost:7878/id/place/turin
     Serve {
         /// Directory of source files (TOML and CSV).
@@ -88,6 +89,18 @@ enum Command {
         /// (SIGHUP always does). A failed rebuild logs every problem and keeps serving.
         #[arg(long)]
         watch: bool,
+        /// Serve the data of a remote SPARQL store instead of building it from --data: its
+        /// query URL (Oxigraph http://store:7878/query, Virtuoso http://store:8890/sparql,
+        /// QLever http://store:7001/, Fuseki http://store:3030/ds/query). It must hold what
+        /// `reti export --format nq` writes, with `--format nt` as its default graph. --base
+        /// defaults to the base the stored data was exported with. Dumps are not served, and
+        /// --watch does not apply (SIGHUP reads the store's counts again). Exits with 1 if the
+        /// store cannot be reached at start-up.
+        #[arg(long, value_name = "URL")]
+        sparql_endpoint: Option<String>,
+        /// Seconds one request to the --sparql-endpoint may take (then 504 Gateway Timeout).
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+        remote_timeout: f64,
     },
     /// Validate the source files and print a summary, or every problem found.
     ///
@@ -326,12 +339,28 @@ fn run(cli: Cli) -> Result<(), Failure> {
             query_timeout,
             max_concurrent_queries,
             watch,
+            sparql_endpoint,
+            remote_timeout,
         } => {
             if !(query_timeout > 0.0 && query_timeout.is_finite()) {
                 return Err(usage(
                     "--query-timeout must be a positive number of seconds".into(),
                 ));
             }
+            if !(remote_timeout > 0.0 && remote_timeout.is_finite()) {
+                return Err(usage(
+                    "--remote-timeout must be a positive number of seconds".into(),
+                ));
+            }
+            if watch && sparql_endpoint.is_some() {
+                return Err(usage(
+                    "--watch rebuilds from --data, but with --sparql-endpoint the data is in the remote store: send SIGHUP to read its counts again".into(),
+                ));
+            }
+            let remote = sparql_endpoint.map(|endpoint| crate::server::RemoteOptions {
+                endpoint,
+                timeout: std::time::Duration::from_secs_f64(remote_timeout),
+            });
             let config = crate::config::Config::load(&config)?;
             let settings = crate::server::Settings {
                 query_timeout: std::time::Duration::from_secs_f64(query_timeout),
@@ -339,7 +368,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ..crate::server::Settings::default()
             };
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(serve(data, base, bind, queries, config, settings, watch))
+            runtime.block_on(serve(
+                data, base, bind, queries, config, settings, watch, remote,
+            ))
         }
         Command::Check { data, report } => {
             let dataset = build(&data)?;
@@ -467,6 +498,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 queries,
                 config: crate::config::Config::load(&config)?,
                 base,
+                remote: None,
             };
             let published = crate::server::Published::build(&options).map_err(|e| match e {
                 crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
@@ -506,6 +538,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+// one argument per option of `reti serve`
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     data: PathBuf,
     base: Option<String>,
@@ -514,6 +548,7 @@ async fn serve(
     config: crate::config::Config,
     settings: crate::server::Settings,
     watch: bool,
+    remote: Option<crate::server::RemoteOptions>,
 ) -> Result<(), Failure> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -526,10 +561,14 @@ async fn serve(
         .await
         .map_err(|e| usage(format!("cannot listen on {bind}: {e}")))?;
     let address = listener.local_addr()?;
-    let base = match base {
-        Some(b) => b,
-        None if address.ip().is_loopback() => format!("http://localhost:{}/", address.port()),
-        None => format!("http://{address}/"),
+    let base = match (base, &remote) {
+        (Some(b), _) => b,
+        // the base the store's data was exported with
+        (None, Some(remote)) => remote_base(remote).await?,
+        (None, None) if address.ip().is_loopback() => {
+            format!("http://localhost:{}/", address.port())
+        }
+        (None, None) => format!("http://{address}/"),
     };
     let base = Base::new(&base).map_err(|e| usage(e.to_string()))?;
     let options = crate::server::BuildOptions {
@@ -537,6 +576,7 @@ async fn serve(
         queries,
         config,
         base,
+        remote,
     };
     let build_options = options.clone();
     let published =
@@ -548,9 +588,11 @@ async fn serve(
                     code: 1,
                     error: anyhow::anyhow!("{} is not valid:\n{d}", data.display()),
                 },
+                crate::server::PublishError::Backend(e) => remote_failure(e),
                 other => other.into(),
             })?;
     let quads = published.dataset.summary().quads;
+    let published_remote = published.dataset.remote().map(|r| r.url().to_owned());
     let base = published.base().as_str().to_owned();
     let state = crate::server::AppState::new(published, settings);
     tokio::spawn(crate::server::reload_on_change(
@@ -559,7 +601,12 @@ async fn serve(
         watch,
         std::time::Duration::from_secs(1),
     ));
-    println!("reti: serving {quads} quads on http://{address}/ (IRIs under {base})");
+    match published_remote {
+        Some(url) => println!(
+            "reti: serving {quads} quads on http://{address}/ (IRIs under {base}; data from the SPARQL store {url})"
+        ),
+        None => println!("reti: serving {quads} quads on http://{address}/ (IRIs under {base})"),
+    }
     let _ = std::io::stdout().flush();
     crate::server::listen::serve(
         listener,
@@ -568,6 +615,33 @@ async fn serve(
     )
     .await?;
     Ok(())
+}
+
+/// The base of the reti data a remote store holds (see [`crate::backend::Remote::connect`]).
+async fn remote_base(remote: &crate::server::RemoteOptions) -> Result<String, Failure> {
+    let remote = remote.clone();
+    tokio::task::spawn_blocking(move || {
+        let endpoint =
+            crate::backend::remote::RemoteEndpoint::new(&remote.endpoint, remote.timeout)
+                .map_err(crate::backend::BackendError::from)?;
+        crate::backend::Remote::connect(endpoint, None).map(|r| r.base().as_str().to_owned())
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("the start-up task failed: {e}"))?
+    .map_err(remote_failure)
+}
+
+/// A remote store that cannot be used at start-up: a usage error for a bad URL, else 1.
+fn remote_failure(e: crate::backend::BackendError) -> Failure {
+    match e {
+        crate::backend::BackendError::Remote(
+            e @ crate::backend::remote::RemoteError::BadUrl { .. },
+        ) => usage(e.to_string()),
+        e => Failure {
+            code: 1,
+            error: anyhow::anyhow!("cannot serve the remote SPARQL store: {e}"),
+        },
+    }
 }
 
 fn print_summary(out: &mut impl Write, data: &DataArgs, dataset: &Dataset) -> std::io::Result<()> {

@@ -321,81 +321,8 @@ impl Dataset {
     /// points at it (a city's memberships, a network's members), and the labels of everything
     /// these mention. Sorted.
     pub fn describe(&self, iri: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-        use oxigraph::model::vocab::{rdf, rdfs};
-        use oxigraph::model::{NamedOrBlankNode, QuadRef, Term};
-        use std::collections::{BTreeSet, HashSet};
-        let default = Some(GraphNameRef::DefaultGraph);
-        let mut out: HashSet<Triple> = HashSet::new();
-        let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
-        // A node and its `#fragment` parts, with everything they say.
-        let whole = |node: &NamedNode,
-                     out: &mut HashSet<Triple>,
-                     mentioned: &mut BTreeSet<NamedNode>|
-         -> Result<(), StorageError> {
-            let prefix = format!("{}#", node.as_str());
-            let mut todo = vec![node.clone()];
-            let mut seen: HashSet<NamedNode> = HashSet::new();
-            while let Some(s) = todo.pop() {
-                if !seen.insert(s.clone()) {
-                    continue;
-                }
-                for q in self
-                    .store
-                    .quads_for_pattern(Some(s.as_ref().into()), None, None, default)
-                {
-                    let t = Triple::from(q?);
-                    if let Term::NamedNode(o) = &t.object {
-                        if o.as_str().starts_with(&prefix) {
-                            todo.push(o.clone());
-                        }
-                        mentioned.insert(o.clone());
-                    }
-                    out.insert(t);
-                }
-            }
-            Ok(())
-        };
-        whole(iri, &mut out, &mut mentioned)?;
-        // incoming links; memberships and sites pointing here are described whole
-        let mut details: BTreeSet<NamedNode> = BTreeSet::new();
-        for q in self
-            .store
-            .quads_for_pattern(None, None, Some(iri.as_ref().into()), default)
-        {
-            let t = Triple::from(q?);
-            if let NamedOrBlankNode::NamedNode(s) = &t.subject {
-                mentioned.insert(s.clone());
-                let typed = |class| {
-                    self.store.contains(QuadRef::new(
-                        s,
-                        rdf::TYPE,
-                        class,
-                        GraphNameRef::DefaultGraph,
-                    ))
-                };
-                if typed(crate::vocab::org::MEMBERSHIP)? || typed(crate::vocab::org::SITE)? {
-                    details.insert(s.clone());
-                }
-            }
-            out.insert(t);
-        }
-        for d in &details {
-            whole(d, &mut out, &mut mentioned)?;
-        }
-        // labels of everything mentioned
-        for m in mentioned {
-            for p in [rdfs::LABEL, crate::vocab::skos::PREF_LABEL] {
-                for q in
-                    self.store
-                        .quads_for_pattern(Some(m.as_ref().into()), Some(p), None, default)
-                {
-                    out.insert(Triple::from(q?));
-                }
-            }
-        }
-        let mut triples: Vec<Triple> = out.into_iter().collect();
-        triples.sort_by_cached_key(triple_key);
-        Ok(triples)
+        // written once for the embedded store and for a remote one
+        crate::backend::describe(self, iri)
     }
 
     /// The sources that state `subject`'s type: one `(source IRI, title)` per named graph that
@@ -487,7 +414,7 @@ impl Dataset {
     }
 }
 
-fn triple_key(t: &Triple) -> (String, String, (bool, String), String) {
+pub(crate) fn triple_key(t: &Triple) -> (String, String, (bool, String), String) {
     sort_key(&Quad::new(
         t.subject.clone(),
         t.predicate.clone(),

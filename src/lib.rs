@@ -15,6 +15,7 @@
 //!   [`validate`] checks the graph against the SHACL shapes;
 //! - [`export`] and [`jsonld`] serialise it deterministically; [`cli`] is the command line.
 
+pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod dataset;

@@ -65,6 +65,9 @@ pub enum PushError {
         "the dataset already has a graph <{0}>, where reti publish puts the catalog; rename the source with the slug `{CATALOG_GRAPH}` in the sources file"
     )]
     CatalogGraphTaken(String),
+    /// The content was built over a remote store, which has no local graphs to send.
+    #[error("reti publish sends a dataset built from source files, not one read from a remote store")]
+    NotLocal,
     /// A graph could not be serialised.
     #[error("cannot serialise {graph}: {source}")]
     Serialise {
@@ -235,7 +238,7 @@ pub fn payloads(
     format: BodyFormat,
     default_graph: bool,
 ) -> Result<Vec<Payload>, PushError> {
-    let dataset = &published.dataset;
+    let dataset = published.dataset.local().ok_or(PushError::NotLocal)?;
     let store_error = |graph: Option<NamedNode>| {
         move |e: oxigraph::store::StorageError| PushError::Serialise {
             graph: GraphLabel(graph),

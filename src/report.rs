@@ -6,7 +6,7 @@
 //! computed from the built dataset alone (by SPARQL), so `reti check --report`, the `/report` page
 //! and its RDF form always agree.
 
-use crate::dataset::Dataset;
+use crate::backend::{BackendError, Sparql};
 use crate::vocab::{dcterms, org, reti, schema};
 use oxigraph::model::{Literal, NamedNode, Term, Triple};
 use oxigraph::sparql::QueryResults;
@@ -138,11 +138,17 @@ type Claim = (String, Said);
 
 /// Why the report could not be made.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot compute the reconciliation report: {0}")]
-pub struct ReportError(String);
+pub enum ReportError {
+    /// A query of the report failed (or the remote store did not answer it).
+    #[error("cannot compute the reconciliation report: {0}")]
+    Query(#[from] BackendError),
+    /// A result could not be read.
+    #[error("cannot compute the reconciliation report: {0}")]
+    Results(String),
+}
 
 struct Ctx<'a> {
-    dataset: &'a Dataset,
+    dataset: &'a dyn Sparql,
     lang: &'a str,
     names: BTreeMap<NamedNode, BTreeMap<String, String>>,
     /// Each source graph's source, as said by default (its coverage as the date).
@@ -151,16 +157,13 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn rows(&self, query: &str) -> Result<Vec<BTreeMap<String, Term>>, ReportError> {
-        let results = self
-            .dataset
-            .query(query)
-            .map_err(|e| ReportError(e.to_string()))?;
+        let results = self.dataset.sparql(query)?;
         let QueryResults::Solutions(solutions) = results else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
         for s in solutions {
-            let s = s.map_err(|e| ReportError(e.to_string()))?;
+            let s = s.map_err(|e| ReportError::Results(e.to_string()))?;
             out.push(
                 s.iter()
                     .map(|(v, t)| (v.as_str().to_owned(), t.clone()))
@@ -221,7 +224,7 @@ PREFIX time: <http://www.w3.org/2006/time#>
 ";
 
 /// Computes the report, with names in `lang` (falling back to English).
-pub fn reconcile(dataset: &Dataset, lang: &str) -> Result<Report, ReportError> {
+pub fn reconcile(dataset: &impl Sparql, lang: &str) -> Result<Report, ReportError> {
     let mut ctx = Ctx {
         dataset,
         lang,
@@ -500,6 +503,12 @@ pub fn reconcile(dataset: &Dataset, lang: &str) -> Result<Report, ReportError> {
     report
         .disagreements
         .sort_by(|a, b| (&a.subject_name, &a.about).cmp(&(&b.subject_name, &b.about)));
+    // claims by source title: not in the order a store happens to return them
+    for d in &mut report.disagreements {
+        d.claims.sort_by(|(va, sa), (vb, sb)| {
+            (&sa.title, va, &sa.source).cmp(&(&sb.title, vb, &sb.source))
+        });
+    }
     Ok(report)
 }
 

@@ -22,13 +22,14 @@
 
 use super::negotiate::{self, Lang, Repr};
 use super::{AppState, Published, cacheable, plain_error, vary_accept};
+use crate::backend::{Backend, BackendError, Sparql};
 use crate::export::{self, Format};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::sparql::QueryResults;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
@@ -607,39 +608,6 @@ fn is_date(s: &str) -> bool {
         })
 }
 
-/// The years the data speaks of: the earliest and latest year of any date in the sources'
-/// graphs (founding dates, membership starts, figures' dates, periods sources cover). The
-/// ontology's own dates are left out.
-fn data_years(p: &Published) -> Option<(i64, i64)> {
-    let ontology = p.base().graph(crate::rdf::ONTOLOGY_GRAPH);
-    let mut years: Option<(i64, i64)> = None;
-    for quad in p
-        .dataset
-        .store()
-        .quads_for_pattern(None, None, None, None)
-        .flatten()
-    {
-        if quad.graph_name.is_default_graph() || quad.graph_name == ontology.clone().into() {
-            continue;
-        }
-        let Term::Literal(l) = &quad.object else {
-            continue;
-        };
-        let dt = l.datatype();
-        if ![xsd::G_YEAR, xsd::G_YEAR_MONTH, xsd::DATE, xsd::DATE_TIME].contains(&dt) {
-            continue;
-        }
-        let Some(year) = l.value().get(..4).and_then(|y| y.parse::<i64>().ok()) else {
-            continue;
-        };
-        years = Some(match years {
-            None => (year, year),
-            Some((lo, hi)) => (lo.min(year), hi.max(year)),
-        });
-    }
-    years
-}
-
 /// An agent from `reti.toml`: its own IRI when it has one, else `{base}catalog#{fragment}`.
 fn agent(g: &mut Graph, p: &Published, a: &crate::config::Agent, fragment: &str) -> NamedNode {
     let node = a
@@ -899,7 +867,7 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
     for s in &spatial {
         g.add(&dataset, dct::SPATIAL, s.clone());
     }
-    if let Some((from, until)) = data_years(p) {
+    if let Some((from, until)) = p.statistics.years {
         let period = url(p, "catalog#temporal");
         g.a(&period, dct::PERIOD_OF_TIME);
         g.typed(&period, dcat::START_DATE, format!("{from:04}"), xsd::G_YEAR);
@@ -1066,18 +1034,6 @@ pub fn write_catalog_graph(p: &Published, triples: &[Triple], format: Format) ->
     write(p, triples, repr)
 }
 
-/// The value of the only variable of the only row of a SELECT query, as a number.
-fn count(p: &Published, query: &str) -> Option<u64> {
-    let Ok(QueryResults::Solutions(mut solutions)) = p.dataset.query(query) else {
-        return None;
-    };
-    let solution = solutions.next()?.ok()?;
-    match solution.values().first()?.as_ref()? {
-        Term::Literal(l) => l.value().parse().ok(),
-        _ => None,
-    }
-}
-
 /// Vocabularies the data may use, by namespace.
 const VOCABULARIES: &[&str] = &[
     crate::vocab::org::NAMESPACE,
@@ -1093,6 +1049,120 @@ const VOCABULARIES: &[&str] = &[
     "http://xmlns.com/foaf/0.1/",
     "http://purl.org/vocab/vann/",
 ];
+
+/// What the VoID description and the catalog say of the data beyond the graphs' sizes: read
+/// once per build (from the remote store, at connection), never per request.
+#[derive(Debug, Clone, Default)]
+pub struct Statistics {
+    /// `void:distinctSubjects`, `void:distinctObjects`, `void:properties`, `void:classes`,
+    /// `void:entities`, in this order.
+    counts: Vec<(NamedNode, u64)>,
+    /// The vocabularies whose properties or classes the data uses.
+    vocabularies: Vec<&'static str>,
+    /// The example resources that exist.
+    examples: Vec<NamedNode>,
+    /// The earliest and latest year of any date in the sources' graphs (founding dates,
+    /// membership starts, figures' dates, periods sources cover); the ontology's own dates are
+    /// left out.
+    years: Option<(i64, i64)>,
+}
+
+/// Reads the [`Statistics`] from the backend, by SPARQL.
+pub fn statistics(backend: &Backend) -> Result<Statistics, BackendError> {
+    let id_space = format!("{}id/", backend.base().as_str());
+    let select = |query: &str| -> Result<Vec<Term>, BackendError> {
+        let QueryResults::Solutions(solutions) = backend.sparql(query)? else {
+            return Ok(Vec::new());
+        };
+        let mut values = Vec::new();
+        for solution in solutions {
+            let solution = solution
+                .map_err(|e| BackendError::Query(crate::dataset::QueryError::Evaluation(e)))?;
+            if let Some(Some(value)) = solution.values().first() {
+                values.push(value.clone());
+            }
+        }
+        Ok(values)
+    };
+    let mut statistics = Statistics::default();
+    let counts = [
+        (
+            void::DISTINCT_SUBJECTS,
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }".to_owned(),
+        ),
+        (
+            void::DISTINCT_OBJECTS,
+            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }".to_owned(),
+        ),
+        (
+            void::PROPERTIES,
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }".to_owned(),
+        ),
+        (
+            void::CLASSES,
+            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }".to_owned(),
+        ),
+        (
+            void::ENTITIES,
+            format!(
+                "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{id_space}\")) }}"
+            ),
+        ),
+    ];
+    for (property, query) in counts {
+        if let Some(Term::Literal(l)) = select(&query)?.first()
+            && let Ok(n) = l.value().parse()
+        {
+            statistics.counts.push((property.into_owned(), n));
+        }
+    }
+    // the vocabularies whose properties or classes the data uses
+    let mut used: BTreeSet<&'static str> = BTreeSet::new();
+    let terms = select("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }")?;
+    for t in terms {
+        if let Term::NamedNode(n) = t
+            && let Some(ns) = VOCABULARIES.iter().find(|ns| n.as_str().starts_with(**ns))
+        {
+            used.insert(ns);
+        }
+    }
+    statistics.vocabularies = used.into_iter().collect();
+    for (kind, slug) in [
+        ("network", "uccn"),
+        ("place", "turin"),
+        ("membership", "uccn-turin"),
+    ] {
+        let example = backend.base().mint(kind, slug);
+        if backend.contains_subject(&example)? {
+            statistics.examples.push(example);
+        }
+    }
+    let ontology = backend.base().graph(crate::rdf::ONTOLOGY_GRAPH);
+    let dates = select(&format!(
+        "SELECT DISTINCT ?o WHERE {{
+           GRAPH ?g {{ ?s ?p ?o }}
+           FILTER(?g != {ontology} && isLiteral(?o))
+           FILTER(DATATYPE(?o) IN ({}, {}, {}, {}))
+         }}",
+        xsd::G_YEAR,
+        xsd::G_YEAR_MONTH,
+        xsd::DATE,
+        xsd::DATE_TIME
+    ))?;
+    for date in dates {
+        let Term::Literal(l) = date else {
+            continue;
+        };
+        let Some(year) = l.value().get(..4).and_then(|y| y.parse::<i64>().ok()) else {
+            continue;
+        };
+        statistics.years = Some(match statistics.years {
+            None => (year, year),
+            Some((lo, hi)) => (lo.min(year), hi.max(year)),
+        });
+    }
+    Ok(statistics)
+}
 
 /// The VoID description.
 fn void_triples(p: &Published) -> Vec<Triple> {
@@ -1151,68 +1221,14 @@ fn void_triples(p: &Published) -> Vec<Triple> {
         void::URI_SPACE,
         Literal::new_simple_literal(&id_space),
     );
-    let counts = [
-        (
-            void::DISTINCT_SUBJECTS,
-            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }".to_owned(),
-        ),
-        (
-            void::DISTINCT_OBJECTS,
-            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }".to_owned(),
-        ),
-        (
-            void::PROPERTIES,
-            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }".to_owned(),
-        ),
-        (
-            void::CLASSES,
-            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }".to_owned(),
-        ),
-        (
-            void::ENTITIES,
-            format!(
-                "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{id_space}\")) }}"
-            ),
-        ),
-    ];
-    for (property, query) in counts {
-        if let Some(n) = count(p, &query) {
-            g.add(&dataset, property, number(n));
-        }
+    for (property, n) in &p.statistics.counts {
+        g.add(&dataset, property.as_ref(), number(*n));
     }
-    // the vocabularies whose properties or classes the data uses
-    let mut used: BTreeSet<&str> = BTreeSet::new();
-    let default = Some(GraphNameRef::DefaultGraph);
-    for quad in p
-        .dataset
-        .store()
-        .quads_for_pattern(None, None, None, default)
-        .flatten()
-    {
-        let mut terms = vec![quad.predicate.as_str().to_owned()];
-        if quad.predicate == rdf::TYPE
-            && let Term::NamedNode(n) = &quad.object
-        {
-            terms.push(n.as_str().to_owned());
-        }
-        for t in terms {
-            if let Some(ns) = VOCABULARIES.iter().find(|ns| t.starts_with(**ns)) {
-                used.insert(ns);
-            }
-        }
+    for ns in &p.statistics.vocabularies {
+        g.add(&dataset, void::VOCABULARY, NamedNode::new_unchecked(*ns));
     }
-    for ns in used {
-        g.add(&dataset, void::VOCABULARY, NamedNode::new_unchecked(ns));
-    }
-    for (kind, slug) in [
-        ("network", "uccn"),
-        ("place", "turin"),
-        ("membership", "uccn-turin"),
-    ] {
-        let example = p.base().mint(kind, slug);
-        if p.dataset.contains_subject(&example) {
-            g.add(&dataset, void::EXAMPLE_RESOURCE, example);
-        }
+    for example in &p.statistics.examples {
+        g.add(&dataset, void::EXAMPLE_RESOURCE, example.clone());
     }
     for (graph, quads) in &summary.graphs {
         let Ok(subset) = NamedNode::new(graph.as_str()) else {

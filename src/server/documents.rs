@@ -21,13 +21,26 @@ pub const DOCUMENT_FORMATS: [Repr; 5] = [
     Repr::RdfXml,
 ];
 
-/// The resource IRI for a kind and slug, if it names something published.
-fn resource(published: &Published, kind: &str, slug: &str) -> Option<NamedNode> {
+/// The resource IRI for a kind and slug, if it names something published; the failure
+/// response when the backend cannot tell.
+async fn resource(
+    published: &Arc<Published>,
+    headers: &HeaderMap,
+    kind: &str,
+    slug: &str,
+) -> Result<Option<NamedNode>, Response> {
     if !KINDS.contains(&kind) || !crate::model::is_valid_slug(slug) {
-        return None;
+        return Ok(None);
     }
     let iri = published.base().mint(kind, slug);
-    published.dataset.contains_subject(&iri).then_some(iri)
+    // a remote store is asked over the network: off the async workers
+    let published = Arc::clone(published);
+    match super::blocking(move || published.dataset.contains_subject(&iri).map(|c| (c, iri))).await
+    {
+        Ok(Ok((exists, iri))) => Ok(exists.then_some(iri)),
+        Ok(Err(e)) => Err(vary_accept(super::backend_error(headers, &e))),
+        Err(e) => Err(e.into_response()),
+    }
 }
 
 fn not_found(headers: &HeaderMap, kind: &str, slug: &str) -> Response {
@@ -45,8 +58,10 @@ pub async fn redirect(
     Path((kind, slug)): Path<(String, String)>,
 ) -> Response {
     let published = state.current();
-    if resource(&published, &kind, &slug).is_none() {
-        return not_found(&headers, &kind, &slug);
+    match resource(&published, &headers, &kind, &slug).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(&headers, &kind, &slug),
+        Err(response) => return response,
     }
     let repr = match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
         Ok(r) => r,
@@ -72,8 +87,10 @@ pub async fn document(
         Some((slug, ext)) => (slug.to_owned(), Some(ext.to_owned())),
         None => (file.clone(), None),
     };
-    let Some(iri) = resource(&published, &kind, &slug) else {
-        return not_found(&headers, &kind, &slug);
+    let iri = match resource(&published, &headers, &kind, &slug).await {
+        Ok(Some(iri)) => iri,
+        Ok(None) => return not_found(&headers, &kind, &slug),
+        Err(response) => return response,
     };
     let negotiated = ext.is_none();
     let repr = match ext {
@@ -98,9 +115,9 @@ pub async fn document(
         let (kind, slug) = (kind.clone(), slug.clone());
         move || {
             let triples = published.dataset.describe(&iri)?;
-            Ok::<_, oxigraph::store::StorageError>(if repr == Repr::Html {
+            Ok::<_, crate::backend::BackendError>(if repr == Repr::Html {
                 (
-                    pages::resource_page(&published, &iri, &triples, lang).into_bytes(),
+                    pages::resource_page(&published, &iri, &triples, lang)?.into_bytes(),
                     format!("{kind}-{slug}-html-{}", lang.tag()),
                 )
             } else {
@@ -114,13 +131,7 @@ pub async fn document(
     .await;
     let (body, tag) = match rendered {
         Ok(Ok(done)) => done,
-        Ok(Err(e)) => {
-            return super::ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("store error: {e}"),
-            )
-            .into_response();
-        }
+        Ok(Err(e)) => return super::backend_error(&headers, &e),
         Err(e) => return e.into_response(),
     };
     let mut response = cacheable(

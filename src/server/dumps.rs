@@ -1,5 +1,6 @@
 //! `/dumps/`: the whole dataset in every format, made once per build, with `SHA256SUMS`,
-//! `ETag`/`Last-Modified` revalidation and `Content-Disposition`.
+//! `ETag`/`Last-Modified` revalidation and `Content-Disposition`. (Not in front of a remote
+//! store: 404, saying why.)
 
 use super::{AppState, cacheable, error_page, pages};
 use axum::extract::{Path, State};
@@ -14,6 +15,9 @@ pub async fn list(
     axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let published = state.current();
+    if published.dataset.remote().is_some() {
+        return not_here(&headers);
+    }
     super::listing(
         &headers,
         &params,
@@ -51,6 +55,9 @@ pub async fn file(
     Path(name): Path<String>,
 ) -> Response {
     let published = state.current();
+    if published.dataset.remote().is_some() {
+        return not_here(&headers);
+    }
     let (bytes, content_type, etag) = if name == "SHA256SUMS" {
         (
             published.sha256sums.clone(),
@@ -79,4 +86,16 @@ pub async fn file(
             .insert(header::CONTENT_DISPOSITION, v);
     }
     response.into_response()
+}
+
+/// A front end of a remote store makes no dumps: the store holds the data, and its operator
+/// publishes the files it was loaded from.
+fn not_here(headers: &HeaderMap) -> Response {
+    error_page(
+        headers,
+        StatusCode::NOT_FOUND,
+        "this server publishes the data of a remote SPARQL store and makes no dumps: the \
+         store's operator publishes the files it was loaded from; /sparql answers CONSTRUCT \
+         queries for any part of the data",
+    )
 }

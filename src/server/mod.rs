@@ -27,6 +27,8 @@ mod reconciliation;
 mod sparql;
 mod stored_queries;
 
+use crate::backend::remote::{RemoteEndpoint, RemoteError};
+use crate::backend::{Backend, BackendError, Remote};
 use crate::config::{Config, ConfigError};
 use crate::dataset::{BuildError, Dataset};
 use crate::export::{self, ExportError, Format};
@@ -65,6 +67,17 @@ pub struct BuildOptions {
     pub config: Config,
     /// Base of minted IRIs.
     pub base: Base,
+    /// Serve the data of a remote SPARQL endpoint instead of building it from `data`.
+    pub remote: Option<RemoteOptions>,
+}
+
+/// A remote store to serve (`reti serve --sparql-endpoint`).
+#[derive(Debug, Clone)]
+pub struct RemoteOptions {
+    /// Its query URL (`http://store:7878/query`).
+    pub endpoint: String,
+    /// How long one request to it may take (504 past that).
+    pub timeout: Duration,
 }
 
 impl BuildOptions {
@@ -75,6 +88,7 @@ impl BuildOptions {
             queries: "queries".into(),
             config: Config::default(),
             base: Base::new(base)?,
+            remote: None,
         })
     }
 }
@@ -94,6 +108,9 @@ pub enum PublishError {
     /// A dump could not be made.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// The remote store cannot be used.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
 }
 
 /// One dump file, serialised once per build.
@@ -111,11 +128,12 @@ pub struct Dump {
 
 /// Everything one build publishes. Immutable once built.
 pub struct Published {
-    /// The dataset.
-    pub dataset: Dataset,
+    /// The data: the embedded store, or a remote SPARQL endpoint.
+    pub dataset: Backend,
     /// Catalog metadata.
     pub config: Config,
-    /// The dumps, in [`Format::ALL`] order.
+    /// The dumps, in [`Format::ALL`] order; none when the data is remote (the store's
+    /// operator publishes its dumps).
     pub dumps: Vec<Dump>,
     /// `SHA256SUMS` of the dumps.
     pub sha256sums: Bytes,
@@ -129,12 +147,17 @@ pub struct Published {
     pub queries: Vec<StoredQuery>,
     /// Serialised results of stored queries, by query name and representation.
     results: Mutex<HashMap<(String, Repr), Bytes>>,
+    /// The counts and facts of the VoID description and the catalog.
+    statistics: catalog::Statistics,
 }
 
 impl Published {
     /// Builds the dataset, the dumps and the stored queries. Blocking: run it off the async
     /// runtime.
     pub fn build(options: &BuildOptions) -> Result<Self, PublishError> {
+        if let Some(remote) = &options.remote {
+            return Self::build_remote(options, remote);
+        }
         let dataset = Dataset::build(&options.data, options.base.clone())?;
         let queries =
             stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
@@ -154,16 +177,11 @@ impl Published {
             .map(|d| format!("{}  {}\n", d.sha256, d.name))
             .collect();
         // Everything a response may show: the data, the catalog metadata, the stored queries.
-        let mut digest = Sha256::new();
-        digest.update(sha256sums.as_bytes());
-        digest.update(format!("{:?}", options.config).as_bytes());
-        for q in &queries {
-            digest.update(q.name.as_bytes());
-            digest.update(q.text.as_bytes());
-        }
-        let version = export::hex(&digest.finalize())[..16].to_owned();
+        let version = version(sha256sums.as_bytes(), &options.config, &queries);
         let modified =
             newest_file(&[&options.data, &options.queries]).unwrap_or_else(SystemTime::now);
+        let dataset = Backend::Local(dataset);
+        let statistics = catalog::statistics(&dataset)?;
         Ok(Self {
             dataset,
             config: options.config.clone(),
@@ -173,6 +191,37 @@ impl Published {
             version,
             queries,
             results: Mutex::new(HashMap::new()),
+            statistics,
+        })
+    }
+
+    /// Connects to the remote store and reads what the VoID description and the catalog need.
+    /// No dumps are made; `modified` is now (a refresh that finds the same data keeps the
+    /// previous one, see [`reload`]).
+    fn build_remote(options: &BuildOptions, remote: &RemoteOptions) -> Result<Self, PublishError> {
+        let queries =
+            stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
+        let endpoint =
+            RemoteEndpoint::new(&remote.endpoint, remote.timeout).map_err(BackendError::from)?;
+        let dataset = Backend::Remote(Remote::connect(endpoint, Some(options.base.clone()))?);
+        let statistics = catalog::statistics(&dataset)?;
+        // what the store holds, as far as counts tell
+        let summary = dataset.summary();
+        let counts = format!("{} {:?} {:?}", summary.triples, summary.graphs, statistics);
+        let version = version(counts.as_bytes(), &options.config, &queries);
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Ok(Self {
+            dataset,
+            config: options.config.clone(),
+            dumps: Vec::new(),
+            sha256sums: Bytes::new(),
+            modified: SystemTime::UNIX_EPOCH + Duration::from_secs(now),
+            version,
+            queries,
+            results: Mutex::new(HashMap::new()),
+            statistics,
         })
     }
 
@@ -190,6 +239,19 @@ impl Published {
     pub fn etag(&self, what: &str) -> String {
         format!("\"{}-{}\"", self.version, what)
     }
+}
+
+/// A digest of what a response may show: the data (`data`: its dumps' checksums, or the remote
+/// store's counts), the catalog metadata, the stored queries. Used in ETags.
+fn version(data: &[u8], config: &Config, queries: &[StoredQuery]) -> String {
+    let mut digest = Sha256::new();
+    digest.update(data);
+    digest.update(format!("{config:?}").as_bytes());
+    for q in queries {
+        digest.update(q.name.as_bytes());
+        digest.update(q.text.as_bytes());
+    }
+    export::hex(&digest.finalize())[..16].to_owned()
 }
 
 /// The modification time of the newest file under `dirs`, to the second.
@@ -396,6 +458,64 @@ pub fn plain_error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// The answer to a failure of the data's backend: 502 Bad Gateway when the remote store
+/// cannot be reached, answers with an error or with something unreadable; 504 Gateway Timeout
+/// when it does not answer in time; 413 for an answer too large. The client is told what
+/// happened without the store's internal address; the log gets everything.
+pub fn backend_failure(e: &BackendError) -> ApiError {
+    let remote = match e {
+        BackendError::Remote(remote) => remote,
+        BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the query is not valid SPARQL: {e}"),
+            );
+        }
+        other => {
+            tracing::error!("{other}");
+            return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string());
+        }
+    };
+    tracing::warn!("{remote}");
+    const STORE: &str = "the SPARQL store behind this server";
+    match remote {
+        RemoteError::Timeout { seconds, .. } => ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!(
+                "{STORE} did not answer within {seconds} s; try again later, or narrow the query"
+            ),
+        ),
+        RemoteError::Unreachable { .. } | RemoteError::BadUrl { .. } => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("{STORE} cannot be reached; try again later"),
+        ),
+        RemoteError::Status {
+            status, message, ..
+        } => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("{STORE} answered {status}: {message}"),
+        ),
+        RemoteError::Invalid { reason, .. } => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            format!("{STORE} sent an answer that cannot be read: {reason}"),
+        ),
+        RemoteError::TooLarge { mib, .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{STORE} sent more than {mib} MiB; narrow the query or add a LIMIT"),
+        ),
+        RemoteError::NoRuntime(_) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the request could not be completed",
+        ),
+    }
+}
+
+/// A backend failure answered in the form the client reads (see [`backend_failure`]).
+pub fn backend_error(headers: &HeaderMap, e: &BackendError) -> Response {
+    let e = backend_failure(e);
+    error_page(headers, e.status, &e.message)
+}
+
 /// Runs `f`, which reads the store, on the blocking thread pool: Oxigraph's calls are
 /// synchronous, and a long one must not stall the async workers that serve other requests.
 pub async fn blocking<T: Send + 'static>(
@@ -548,13 +668,19 @@ pub fn write_graph_with(
 }
 
 /// Rebuilds from `options` and, only if the build succeeds, swaps the new content in. A failed
-/// build changes nothing: the last good content keeps being served. Blocking.
+/// build changes nothing: the last good content keeps being served. Blocking. With a remote
+/// store, this reconnects and reads its counts again (after the store was reloaded, say).
 ///
 /// The in-memory store never frees deleted data, so a reload never clears and refills the
 /// store in place: it builds a fresh one beside it, and the old one is dropped once the last
 /// request reading it has finished.
 pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), PublishError> {
-    let published = Published::build(options)?;
+    let mut published = Published::build(options)?;
+    // a remote store's refresh that finds the same data changes no date
+    let previous = state.current();
+    if options.remote.is_some() && previous.version == published.version {
+        published.modified = previous.modified;
+    }
     let (quads, version) = (published.dataset.summary().quads, published.version.clone());
     state.replace(published);
     tracing::info!(quads, version = %version, "reloaded");

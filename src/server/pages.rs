@@ -11,11 +11,12 @@ mod view;
 
 use super::negotiate::Lang;
 use super::{Published, StoredQuery};
+use crate::backend::{BackendError, Sparql};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
 use oxigraph::sparql::QueryResults;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -98,9 +99,9 @@ WHERE {
 }
 GROUP BY ?n ?label ?founded";
 
-fn networks(p: &Published, lang: Lang) -> Vec<NetworkRow> {
+fn networks(p: &Published, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> {
     let mut found: BTreeMap<NamedNode, (Labels, Vec<String>, usize)> = BTreeMap::new();
-    if let Ok(QueryResults::Solutions(solutions)) = p.dataset.query(NETWORKS_QUERY) {
+    if let QueryResults::Solutions(solutions) = p.dataset.sparql(NETWORKS_QUERY)? {
         for s in solutions.flatten() {
             let Some(Term::NamedNode(n)) = s.get("n").cloned() else {
                 continue;
@@ -138,7 +139,7 @@ fn networks(p: &Published, lang: Lang) -> Vec<NetworkRow> {
         })
         .collect();
     rows.sort_by_key(|r| r.link.text.to_lowercase());
-    rows
+    Ok(rows)
 }
 
 /// `GET /`.
@@ -177,7 +178,8 @@ pub async fn home(
     })
     .await
     {
-        Ok(rows) => rows,
+        Ok(Ok(rows)) => rows,
+        Ok(Err(e)) => return super::backend_error(&headers, &e),
         Err(e) => return e.into_response(),
     };
     let page = HomePage {
@@ -242,13 +244,18 @@ struct ResourcePage {
     r: resource::Resource,
 }
 
-/// A resource's page.
-pub fn resource_page(p: &Published, iri: &NamedNode, triples: &[Triple], lang: Lang) -> String {
-    let r = resource::build(p, iri, triples, lang);
-    render(&ResourcePage {
+/// A resource's page. Blocking: it asks the backend for the sources of its memberships.
+pub fn resource_page(
+    p: &Published,
+    iri: &NamedNode,
+    triples: &[Triple],
+    lang: Lang,
+) -> Result<String, BackendError> {
+    let r = resource::build(p, iri, triples, lang)?;
+    Ok(render(&ResourcePage {
         chrome: Chrome::new(Some(p), lang, r.title.clone(), "", true),
         r,
-    })
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,22 +422,15 @@ pub fn ontology_page(p: &Published, lang: Lang) -> String {
     use oxigraph::model::vocab::{rdf, rdfs};
     const OWL_CLASS: &str = "http://www.w3.org/2002/07/owl#Class";
     const OWL_VERSION_INFO: &str = "http://www.w3.org/2002/07/owl#versionInfo";
-    let graph = p.base().graph(crate::rdf::ONTOLOGY_GRAPH);
     let mut terms: BTreeMap<NamedNode, HashMap<NamedNode, Vec<Term>>> = BTreeMap::new();
-    let quads = p.dataset.store().quads_for_pattern(
-        None,
-        None,
-        None,
-        Some(GraphNameRef::NamedNode(graph.as_ref())),
-    );
-    for q in quads.flatten() {
-        if let NamedOrBlankNode::NamedNode(s) = q.subject {
+    for t in crate::backend::ontology() {
+        if let NamedOrBlankNode::NamedNode(s) = &t.subject {
             terms
-                .entry(s)
+                .entry(s.clone())
                 .or_default()
-                .entry(q.predicate)
+                .entry(t.predicate.clone())
                 .or_default()
-                .push(q.object);
+                .push(t.object.clone());
         }
     }
     let literal = |props: &HashMap<NamedNode, Vec<Term>>,
@@ -462,7 +462,7 @@ pub fn ontology_page(p: &Published, lang: Lang) -> String {
             other => other.to_string(),
         })
         .unwrap_or_default();
-    let onto_labels = view::ontology_labels(p);
+    let onto_labels = view::ontology_labels();
     let (mut classes, mut properties, mut reused) = (Vec::new(), Vec::new(), Vec::new());
     for (term, props) in &terms {
         if *term == onto_iri {

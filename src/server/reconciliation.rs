@@ -49,6 +49,7 @@ pub async fn report(
     .await;
     let body = match built {
         Ok(Ok(body)) => body,
+        Ok(Err(crate::report::ReportError::Query(e))) => return super::backend_error(&headers, &e),
         Ok(Err(e)) => return super::plain_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         Err(e) => return e.into_response(),
     };

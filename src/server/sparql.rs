@@ -8,6 +8,7 @@
 
 use super::negotiate::{self, Lang, Repr};
 use super::{ApiError, AppState, Published, pages, plain_error, vary_accept};
+use crate::backend::BackendError;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -403,6 +404,8 @@ enum Failure {
     Evaluation(QueryEvaluationError),
     /// The evaluating thread could not start, or panicked.
     Crashed,
+    /// The remote store gave no usable answer.
+    Backend(BackendError),
 }
 
 /// A writer that refuses to grow past a limit.
@@ -462,10 +465,13 @@ pub async fn run(
                 .dataset
                 .evaluate(evaluator, query, dataset)
                 .map_err(|e| match e {
-                    crate::dataset::QueryError::Evaluation(e) => Failure::Evaluation(e),
-                    crate::dataset::QueryError::Syntax(e) => {
+                    BackendError::Query(crate::dataset::QueryError::Evaluation(e)) => {
+                        Failure::Evaluation(e)
+                    }
+                    BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
                         Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
                     }
+                    other => Failure::Backend(other),
                 })?;
             let mut out = Capped {
                 bytes: Vec::new(),
@@ -499,6 +505,7 @@ pub async fn run(
             StatusCode::BAD_REQUEST,
             format!("the query failed: {e}"),
         )),
+        Ok(Err(Failure::Backend(e))) => Err(super::backend_failure(&e)),
         Ok(Err(Failure::Crashed)) => {
             tracing::error!("query thread failed");
             Err(ApiError::new(

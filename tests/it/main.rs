@@ -10,6 +10,7 @@ mod pages;
 mod props;
 mod publish;
 mod queries;
+mod remote;
 mod report;
 mod roundtrip;
 mod serve;

@@ -88,8 +88,13 @@ const FIRST: [NamedNodeRef<'static>; 5] = [
 ];
 
 /// Builds the page of `iri` from its description.
-pub fn build(p: &Published, iri: &NamedNode, triples: &[Triple], lang: Lang) -> Resource {
-    let onto = ontology_labels(p);
+pub fn build(
+    p: &Published,
+    iri: &NamedNode,
+    triples: &[Triple],
+    lang: Lang,
+) -> Result<Resource, crate::backend::BackendError> {
+    let onto = ontology_labels();
     // labels of everything mentioned: skos:prefLabel first, then rdfs:label
     let mut labels: HashMap<NamedNode, Labels> = HashMap::new();
     for pred in [skos::PREF_LABEL, rdfs::LABEL] {
@@ -143,6 +148,10 @@ pub fn build(p: &Published, iri: &NamedNode, triples: &[Triple], lang: Lang) -> 
             _ => None,
         })
         .collect();
+    // who states each membership: one question for all of them
+    let all_sources = p
+        .dataset
+        .sources_of(&membership_nodes.iter().cloned().collect::<Vec<_>>())?;
     let mut members = Vec::new();
     let mut memberships = Vec::new();
     let mut tabled: BTreeSet<NamedNode> = BTreeSet::new();
@@ -167,13 +176,12 @@ pub fn build(p: &Published, iri: &NamedNode, triples: &[Triple], lang: Lang) -> 
             })
             .unwrap_or_default();
         let node_link = |n: &NamedNode| link(p, n.as_str(), labels.get(n), lang);
-        let sources: Vec<Val> = p
-            .dataset
-            .sources_of(m)
-            .unwrap_or_default()
+        let sources: Vec<Val> = all_sources
+            .get(m)
             .into_iter()
+            .flatten()
             .map(|(source, title)| Val {
-                text: title,
+                text: title.clone(),
                 ..link(p, source.as_str(), None, lang)
             })
             .collect();
@@ -342,7 +350,7 @@ pub fn build(p: &Published, iri: &NamedNode, triples: &[Triple], lang: Lang) -> 
         lang,
         &about,
     ));
-    Resource {
+    Ok(Resource {
         title,
         title_lang,
         iri: iri.as_str().to_owned(),
@@ -358,7 +366,7 @@ pub fn build(p: &Published, iri: &NamedNode, triples: &[Triple], lang: Lang) -> 
         groups,
         incoming,
         jsonld,
-    }
+    })
 }
 
 type Links = (Vec<(String, String, String)>, String, String, String);

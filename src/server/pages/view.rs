@@ -5,7 +5,7 @@ use crate::server::Published;
 use crate::server::negotiate::Lang;
 use crate::vocab::reti;
 use oxigraph::model::vocab::rdfs;
-use oxigraph::model::{GraphNameRef, NamedNode, Term};
+use oxigraph::model::{NamedNode, Term};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -173,21 +173,17 @@ pub fn term_val(
     }
 }
 
-/// The `rdfs:label`s of the ontology graph: properties and classes, reti's and reused ones.
-pub fn ontology_labels(p: &Published) -> HashMap<NamedNode, Labels> {
-    let graph = p.base().graph(crate::rdf::ONTOLOGY_GRAPH);
+/// The `rdfs:label`s of the (embedded) ontology: properties and classes, reti's and reused ones.
+pub fn ontology_labels() -> HashMap<NamedNode, Labels> {
     let mut out: HashMap<NamedNode, Labels> = HashMap::new();
-    let quads = p.dataset.store().quads_for_pattern(
-        None,
-        Some(rdfs::LABEL),
-        None,
-        Some(GraphNameRef::NamedNode(graph.as_ref())),
-    );
-    for quad in quads.flatten() {
+    for t in crate::backend::ontology()
+        .iter()
+        .filter(|t| t.predicate == rdfs::LABEL)
+    {
         if let (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::Literal(l)) =
-            (quad.subject, quad.object)
+            (&t.subject, &t.object)
         {
-            out.entry(s)
+            out.entry(s.clone())
                 .or_default()
                 .add(l.language().unwrap_or(""), l.value());
         }

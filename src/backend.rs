@@ -1,0 +1,636 @@
+//! Where the published data is read from: the embedded store built from the source files
+//! ([`Backend::Local`]), or a remote SPARQL endpoint that holds the same quads
+//! ([`Backend::Remote`], `reti serve --sparql-endpoint`), so that many stateless front ends can
+//! serve one big store.
+//!
+//! The front end (documents, pages, stored queries, catalog, report) asks every question
+//! through [`Backend`]. Each operation is written once, in terms of a few batched lookups or of
+//! SPARQL, so both backends give the same answers; the remote one sends each batch as one
+//! query.
+//!
+//! The remote store must hold what `reti export` writes: the named graphs (`--format nq`) and,
+//! as its default graph, their merge (`--format nt`), since reti's default graph is the merge
+//! with each triple once (a store's "union default graph" option counts a triple once per graph
+//! that states it).
+
+pub mod remote;
+
+use crate::dataset::{Dataset, QueryError, Summary};
+use crate::rdf::Base;
+use oxigraph::model::vocab::{rdf, rdfs};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::sparql::{QueryDataset, QueryResults, SparqlEvaluator};
+use oxigraph::store::StorageError;
+use remote::{Form, RemoteEndpoint, RemoteError};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// Why the backend could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// The embedded store failed.
+    #[error("store error: {0}")]
+    Store(#[from] StorageError),
+    /// A query is invalid or failed in the embedded store.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// The remote endpoint gave no usable answer.
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    /// The remote store does not hold reti's data under the expected base.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// A source of SPARQL answers over reti's data: the embedded dataset or a backend. The
+/// reconciliation report is computed through it, so `reti check --report` and `/report` on a
+/// front end of a remote store agree.
+pub trait Sparql {
+    /// The base IRIs were minted from.
+    fn base(&self) -> &Base;
+    /// Evaluates a query whose IRIs are absolute.
+    fn sparql(&self, query: &str) -> Result<QueryResults<'static>, BackendError>;
+}
+
+impl Sparql for Dataset {
+    fn base(&self) -> &Base {
+        Dataset::base(self)
+    }
+
+    fn sparql(&self, query: &str) -> Result<QueryResults<'static>, BackendError> {
+        Ok(self.query(query)?)
+    }
+}
+
+/// The data behind a front end.
+pub enum Backend {
+    /// The embedded store, built from the source files.
+    Local(Dataset),
+    /// A remote SPARQL endpoint holding the exported quads.
+    Remote(Remote),
+}
+
+/// A remote store, connected: its endpoint, the base its IRIs are under, and counts read once
+/// at connection (graph sizes for VoID and the service description).
+pub struct Remote {
+    endpoint: RemoteEndpoint,
+    base: Base,
+    summary: Summary,
+}
+
+impl Remote {
+    /// Connects to `endpoint`: finds the base of the reti data it holds (the graph
+    /// `{base}graph/ontology`), checks it against `base` when one is given, and reads the
+    /// counts. Fails when the store is unreachable or holds no reti data under that base.
+    pub fn connect(endpoint: RemoteEndpoint, base: Option<Base>) -> Result<Self, BackendError> {
+        let found = remote_bases(&endpoint)?;
+        let base = match (base, found.as_slice()) {
+            (Some(b), found) if found.iter().any(|f| f == b.as_str()) => b,
+            (Some(b), []) => return Err(no_reti_data(&endpoint, Some(&b))),
+            (Some(b), found) => {
+                return Err(BackendError::Setup(format!(
+                    "the SPARQL endpoint {} holds reti data under {}, not under --base {}: give \
+                     the base the data was exported with",
+                    endpoint.url(),
+                    found.join(", "),
+                    b.as_str()
+                )));
+            }
+            (None, [one]) => Base::new(one).map_err(|e| BackendError::Setup(e.to_string()))?,
+            (None, []) => return Err(no_reti_data(&endpoint, None)),
+            (None, several) => {
+                return Err(BackendError::Setup(format!(
+                    "the SPARQL endpoint {} holds reti data under several bases ({}): choose \
+                     one with --base",
+                    endpoint.url(),
+                    several.join(", ")
+                )));
+            }
+        };
+        let mut remote = Self {
+            endpoint,
+            base,
+            summary: Summary::default(),
+        };
+        remote.summary = remote.read_summary()?;
+        Ok(remote)
+    }
+
+    /// The base the store's IRIs are under.
+    pub fn base(&self) -> &Base {
+        &self.base
+    }
+
+    /// The endpoint.
+    pub fn endpoint(&self) -> &RemoteEndpoint {
+        &self.endpoint
+    }
+
+    fn read_summary(&self) -> Result<Summary, BackendError> {
+        let mut summary = Summary::default();
+        let rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")?;
+        summary.triples = rows.first().and_then(|r| number(r, "n")).unwrap_or(0);
+        for row in
+            self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")?
+        {
+            if let (Some(Term::NamedNode(g)), Some(n)) = (row.get("g"), number(&row, "n")) {
+                summary.graphs.insert(g.as_str().to_owned(), n);
+                summary.quads += n;
+            }
+        }
+        Ok(summary)
+    }
+
+    fn select(&self, query: &str) -> Result<Vec<HashMap<String, Term>>, BackendError> {
+        rows(self.endpoint.query(query, Form::Tabular, &[])?)
+    }
+}
+
+/// The bases under which `endpoint` holds reti data: `{base}` for each graph
+/// `{base}graph/ontology` that holds reti's ontology.
+fn remote_bases(endpoint: &RemoteEndpoint) -> Result<Vec<String>, BackendError> {
+    let query = format!(
+        "SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {} a <http://www.w3.org/2002/07/owl#Ontology> }} }}",
+        crate::vocab::reti::ONTOLOGY
+    );
+    let suffix = format!("graph/{}", crate::rdf::ONTOLOGY_GRAPH);
+    let mut bases: Vec<String> = rows(endpoint.query(&query, Form::Tabular, &[])?)?
+        .iter()
+        .filter_map(|row| match row.get("g") {
+            Some(Term::NamedNode(g)) => g.as_str().strip_suffix(&suffix).map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    bases.sort();
+    bases.dedup();
+    Ok(bases)
+}
+
+fn no_reti_data(endpoint: &RemoteEndpoint, base: Option<&Base>) -> BackendError {
+    let graph = base.map_or_else(
+        || format!("{{base}}graph/{}", crate::rdf::ONTOLOGY_GRAPH),
+        |b| b.graph(crate::rdf::ONTOLOGY_GRAPH).as_str().to_owned(),
+    );
+    BackendError::Setup(format!(
+        "the SPARQL endpoint {} holds no reti data (no graph {graph} with reti's ontology): load \
+         what `reti export --format nq` writes into it, and `reti export --format nt` into its \
+         default graph",
+        endpoint.url()
+    ))
+}
+
+/// The solutions of a SELECT, each as variable → value.
+fn rows(results: QueryResults<'static>) -> Result<Vec<HashMap<String, Term>>, BackendError> {
+    let QueryResults::Solutions(solutions) = results else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for s in solutions {
+        let s = s.map_err(|e| BackendError::Query(QueryError::Evaluation(e)))?;
+        out.push(
+            s.iter()
+                .map(|(v, t)| (v.as_str().to_owned(), t.clone()))
+                .collect(),
+        );
+    }
+    Ok(out)
+}
+
+fn number(row: &HashMap<String, Term>, var: &str) -> Option<usize> {
+    match row.get(var) {
+        Some(Term::Literal(l)) => l.value().parse().ok(),
+        _ => None,
+    }
+}
+
+impl Sparql for Backend {
+    fn base(&self) -> &Base {
+        Backend::base(self)
+    }
+
+    fn sparql(&self, query: &str) -> Result<QueryResults<'static>, BackendError> {
+        match self {
+            Self::Local(d) => Ok(d.query(query)?),
+            Self::Remote(r) => {
+                let parsed = spargebra::SparqlParser::new()
+                    .parse_query(query)
+                    .map_err(QueryError::from)?;
+                Ok(r.endpoint.query(query, Form::of(&parsed), &[])?)
+            }
+        }
+    }
+}
+
+impl Backend {
+    /// The base IRIs are minted under.
+    pub fn base(&self) -> &Base {
+        match self {
+            Self::Local(d) => d.base(),
+            Self::Remote(r) => &r.base,
+        }
+    }
+
+    /// The counts: for a remote store, read when it was connected (triples, quads per graph;
+    /// the counts of `reti check`, which come from the source files, are zero).
+    pub fn summary(&self) -> &Summary {
+        match self {
+            Self::Local(d) => d.summary(),
+            Self::Remote(r) => &r.summary,
+        }
+    }
+
+    /// The embedded dataset, when the data is local (dumps are made from it).
+    pub fn local(&self) -> Option<&Dataset> {
+        match self {
+            Self::Local(d) => Some(d),
+            Self::Remote(_) => None,
+        }
+    }
+
+    /// The remote endpoint, when the data is remote.
+    pub fn remote(&self) -> Option<&RemoteEndpoint> {
+        match self {
+            Self::Local(_) => None,
+            Self::Remote(r) => Some(&r.endpoint),
+        }
+    }
+
+    /// Evaluates a parsed query (with the protocol's `default-graph-uri`/`named-graph-uri` as
+    /// `dataset`): in the store with `evaluator` (its cancellation token), or on the remote
+    /// endpoint under its timeout.
+    pub fn evaluate(
+        &self,
+        evaluator: SparqlEvaluator,
+        query: spargebra::Query,
+        dataset: Option<QueryDataset>,
+    ) -> Result<QueryResults<'static>, BackendError> {
+        match self {
+            Self::Local(d) => Ok(d.evaluate(evaluator, query, dataset)?),
+            Self::Remote(r) => {
+                let mut params: Vec<(&str, String)> = Vec::new();
+                if let Some(dataset) = &dataset {
+                    for g in dataset.default_graph_graphs().unwrap_or_default() {
+                        if let GraphName::NamedNode(n) = g {
+                            params.push(("default-graph-uri", n.as_str().to_owned()));
+                        }
+                    }
+                    for g in dataset.available_named_graphs().unwrap_or_default() {
+                        if let NamedOrBlankNode::NamedNode(n) = g {
+                            params.push(("named-graph-uri", n.as_str().to_owned()));
+                        }
+                    }
+                }
+                let params: Vec<(&str, &str)> =
+                    params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                // the parsed query, written back: relative IRIs are already resolved against
+                // this front end's base, not the store's
+                Ok(r.endpoint
+                    .query(&query.to_string(), Form::of(&query), &params)?)
+            }
+        }
+    }
+
+    /// Whether `iri` is the subject of a triple: the resource exists.
+    pub fn contains_subject(&self, iri: &NamedNode) -> Result<bool, BackendError> {
+        match self {
+            Self::Local(d) => Ok(d.contains_subject(iri)),
+            Self::Remote(r) => {
+                match r
+                    .endpoint
+                    .query(&format!("ASK {{ {iri} ?p ?o }}"), Form::Tabular, &[])?
+                {
+                    QueryResults::Boolean(b) => Ok(b),
+                    _ => Err(RemoteError::Invalid {
+                        url: r.endpoint.url().to_owned(),
+                        reason: "an ASK query got no boolean".to_owned(),
+                    }
+                    .into()),
+                }
+            }
+        }
+    }
+
+    /// The description of a resource: see [`Dataset::describe`].
+    pub fn describe(&self, iri: &NamedNode) -> Result<Vec<Triple>, BackendError> {
+        match self {
+            Self::Local(d) => Ok(describe(d, iri)?),
+            Self::Remote(r) => Ok(describe(r, iri)?),
+        }
+    }
+
+    /// The sources that state each subject's type: `(source IRI, title)` per named graph that
+    /// types it, in graph order (see [`Dataset::sources_of`]). One round trip for all.
+    pub fn sources_of(
+        &self,
+        subjects: &[NamedNode],
+    ) -> Result<BTreeMap<NamedNode, Vec<(NamedNode, String)>>, BackendError> {
+        let mut out = BTreeMap::new();
+        match self {
+            Self::Local(d) => {
+                for s in subjects {
+                    out.insert(s.clone(), d.sources_of(s)?);
+                }
+            }
+            Self::Remote(r) => {
+                for chunk in subjects.chunks(CHUNK) {
+                    let query = format!(
+                        "SELECT DISTINCT ?s ?g ?source ?title WHERE {{
+                           VALUES ?s {{ {} }}
+                           GRAPH ?g {{ ?s a ?type }}
+                           ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+                           FILTER(isIRI(?source))
+                           OPTIONAL {{ ?source <http://purl.org/dc/terms/title> ?title FILTER(isLiteral(?title)) }}
+                         }}",
+                        values(chunk)
+                    );
+                    // subject → graph → source → title
+                    type Found = BTreeMap<NamedNode, BTreeMap<NamedNode, Option<String>>>;
+                    let mut found: BTreeMap<NamedNode, Found> = BTreeMap::new();
+                    for row in r.select(&query)? {
+                        let (Some(Term::NamedNode(s)), Some(Term::NamedNode(g))) =
+                            (row.get("s"), row.get("g"))
+                        else {
+                            continue;
+                        };
+                        let Some(Term::NamedNode(source)) = row.get("source") else {
+                            continue;
+                        };
+                        let title = match row.get("title") {
+                            Some(Term::Literal(l)) => Some(l.value().to_owned()),
+                            _ => None,
+                        };
+                        let slot = found
+                            .entry(s.clone())
+                            .or_default()
+                            .entry(g.clone())
+                            .or_default()
+                            .entry(source.clone())
+                            .or_default();
+                        if slot.is_none() {
+                            *slot = title;
+                        }
+                    }
+                    for s in chunk {
+                        let sources = found
+                            .remove(s)
+                            .unwrap_or_default()
+                            .into_values()
+                            .flatten()
+                            .map(|(source, title)| {
+                                let title = title.unwrap_or_else(|| source.as_str().to_owned());
+                                (source, title)
+                            })
+                            .collect();
+                        out.insert(s.clone(), sources);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Most IRIs put in one `VALUES` block.
+const CHUNK: usize = 200;
+
+fn values(nodes: &[NamedNode]) -> String {
+    nodes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// reti's ontology, as embedded in the binary: the same triples as the ontology graph of every
+/// build, available without asking a store.
+pub fn ontology() -> &'static [Triple] {
+    static ONTOLOGY: OnceLock<Vec<Triple>> = OnceLock::new();
+    ONTOLOGY.get_or_init(|| {
+        oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+            .for_slice(crate::rdf::ONTOLOGY_TTL.as_bytes())
+            .flatten()
+            .map(Triple::from)
+            .collect()
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptions
+
+/// The lookups a description is made of, each over the merged graph and in batches, so that a
+/// remote store answers each batch in one round trip.
+pub(crate) trait Lookups {
+    type Error;
+    /// The triples whose subject is one of `subjects`.
+    fn about(&self, subjects: &[NamedNode]) -> Result<Vec<Triple>, Self::Error>;
+    /// The triples whose object is `object`.
+    fn pointing_at(&self, object: &NamedNode) -> Result<Vec<Triple>, Self::Error>;
+    /// Those of `subjects` that are memberships or sites.
+    fn detailed(&self, subjects: &[NamedNode]) -> Result<HashSet<NamedNode>, Self::Error>;
+    /// The `rdfs:label` and `skos:prefLabel` triples of `nodes`.
+    fn labels(&self, nodes: &[NamedNode]) -> Result<Vec<Triple>, Self::Error>;
+}
+
+/// See [`Dataset::describe`].
+pub(crate) fn describe<L: Lookups>(l: &L, iri: &NamedNode) -> Result<Vec<Triple>, L::Error> {
+    let mut out: HashSet<Triple> = HashSet::new();
+    let mut mentioned: BTreeSet<NamedNode> = BTreeSet::new();
+    whole(l, std::slice::from_ref(iri), &mut out, &mut mentioned)?;
+    // incoming links; memberships and sites pointing here are described whole
+    let mut pointing: BTreeSet<NamedNode> = BTreeSet::new();
+    for t in l.pointing_at(iri)? {
+        if let NamedOrBlankNode::NamedNode(s) = &t.subject {
+            mentioned.insert(s.clone());
+            pointing.insert(s.clone());
+        }
+        out.insert(t);
+    }
+    let pointing: Vec<NamedNode> = pointing.into_iter().collect();
+    let mut details: BTreeSet<NamedNode> = BTreeSet::new();
+    for chunk in pointing.chunks(CHUNK) {
+        details.extend(l.detailed(chunk)?);
+    }
+    let details: Vec<NamedNode> = details.into_iter().collect();
+    whole(l, &details, &mut out, &mut mentioned)?;
+    // labels of everything mentioned
+    let mentioned: Vec<NamedNode> = mentioned.into_iter().collect();
+    for chunk in mentioned.chunks(CHUNK) {
+        out.extend(l.labels(chunk)?);
+    }
+    let mut triples: Vec<Triple> = out.into_iter().collect();
+    triples.sort_by_cached_key(crate::dataset::triple_key);
+    Ok(triples)
+}
+
+/// Each of `roots` with its `#fragment` parts (followed through the objects of what is
+/// gathered), with everything they say; the named objects are `mentioned`.
+fn whole<L: Lookups>(
+    l: &L,
+    roots: &[NamedNode],
+    out: &mut HashSet<Triple>,
+    mentioned: &mut BTreeSet<NamedNode>,
+) -> Result<(), L::Error> {
+    // node → the `{root}#` prefixes under which it was reached
+    let mut seen: HashSet<(NamedNode, String)> = HashSet::new();
+    let mut todo: Vec<(NamedNode, String)> = roots
+        .iter()
+        .map(|r| (r.clone(), format!("{}#", r.as_str())))
+        .collect();
+    while !todo.is_empty() {
+        todo.retain(|entry| seen.insert(entry.clone()));
+        let mut prefixes: BTreeMap<NamedNode, Vec<String>> = BTreeMap::new();
+        for (node, prefix) in todo.drain(..) {
+            prefixes.entry(node).or_default().push(prefix);
+        }
+        let subjects: Vec<NamedNode> = prefixes.keys().cloned().collect();
+        for chunk in subjects.chunks(CHUNK) {
+            for t in l.about(chunk)? {
+                if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
+                    (&t.subject, &t.object)
+                {
+                    for prefix in prefixes.get(s).into_iter().flatten() {
+                        if o.as_str().starts_with(prefix.as_str()) {
+                            todo.push((o.clone(), prefix.clone()));
+                        }
+                    }
+                    mentioned.insert(o.clone());
+                }
+                out.insert(t);
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Lookups for Dataset {
+    type Error = StorageError;
+
+    fn about(&self, subjects: &[NamedNode]) -> Result<Vec<Triple>, StorageError> {
+        let mut out = Vec::new();
+        for s in subjects {
+            for q in self.store().quads_for_pattern(
+                Some(s.as_ref().into()),
+                None,
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            ) {
+                out.push(Triple::from(q?));
+            }
+        }
+        Ok(out)
+    }
+
+    fn pointing_at(&self, object: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+        self.store()
+            .quads_for_pattern(
+                None,
+                None,
+                Some(object.as_ref().into()),
+                Some(GraphNameRef::DefaultGraph),
+            )
+            .map(|q| q.map(Triple::from))
+            .collect()
+    }
+
+    fn detailed(&self, subjects: &[NamedNode]) -> Result<HashSet<NamedNode>, StorageError> {
+        let mut out = HashSet::new();
+        for s in subjects {
+            for class in [crate::vocab::org::MEMBERSHIP, crate::vocab::org::SITE] {
+                if self.store().contains(oxigraph::model::QuadRef::new(
+                    s,
+                    rdf::TYPE,
+                    class,
+                    GraphNameRef::DefaultGraph,
+                ))? {
+                    out.insert(s.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn labels(&self, nodes: &[NamedNode]) -> Result<Vec<Triple>, StorageError> {
+        let mut out = Vec::new();
+        for m in nodes {
+            for p in [rdfs::LABEL, crate::vocab::skos::PREF_LABEL] {
+                for q in self.store().quads_for_pattern(
+                    Some(m.as_ref().into()),
+                    Some(p),
+                    None,
+                    Some(GraphNameRef::DefaultGraph),
+                ) {
+                    out.push(Triple::from(q?));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Remote {
+    fn triples(&self, query: &str) -> Result<Vec<Triple>, RemoteError> {
+        let mut out = Vec::new();
+        if let QueryResults::Solutions(solutions) =
+            self.endpoint.query(query, Form::Tabular, &[])?
+        {
+            for s in solutions.flatten() {
+                let subject: NamedOrBlankNode = match s.get("s") {
+                    Some(Term::NamedNode(n)) => n.clone().into(),
+                    Some(Term::BlankNode(b)) => b.clone().into(),
+                    _ => continue,
+                };
+                let (Some(Term::NamedNode(p)), Some(o)) = (s.get("p"), s.get("o")) else {
+                    continue;
+                };
+                out.push(Triple::new(subject, p.clone(), o.clone()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Lookups for Remote {
+    type Error = RemoteError;
+
+    fn about(&self, subjects: &[NamedNode]) -> Result<Vec<Triple>, RemoteError> {
+        self.triples(&format!(
+            "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {} }} ?s ?p ?o }}",
+            values(subjects)
+        ))
+    }
+
+    fn pointing_at(&self, object: &NamedNode) -> Result<Vec<Triple>, RemoteError> {
+        self.triples(&format!(
+            "SELECT ?s ?p ?o WHERE {{ ?s ?p {object} BIND({object} AS ?o) }}"
+        ))
+    }
+
+    fn detailed(&self, subjects: &[NamedNode]) -> Result<HashSet<NamedNode>, RemoteError> {
+        let query = format!(
+            "SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {} }} VALUES ?c {{ {} {} }} ?s a ?c }}",
+            values(subjects),
+            crate::vocab::org::MEMBERSHIP,
+            crate::vocab::org::SITE
+        );
+        let mut out = HashSet::new();
+        if let QueryResults::Solutions(solutions) =
+            self.endpoint.query(&query, Form::Tabular, &[])?
+        {
+            for s in solutions.flatten() {
+                if let Some(Term::NamedNode(n)) = s.get("s") {
+                    out.insert(n.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn labels(&self, nodes: &[NamedNode]) -> Result<Vec<Triple>, RemoteError> {
+        self.triples(&format!(
+            "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {} }} VALUES ?p {{ {} {} }} ?s ?p ?o }}",
+            values(nodes),
+            rdfs::LABEL,
+            crate::vocab::skos::PREF_LABEL
+        ))
+    }
+}
