@@ -25,6 +25,7 @@ pub mod model;
 pub mod rdf;
 pub mod report;
 pub mod server;
+pub mod site;
 pub mod source;
 pub mod synth;
 pub mod validate;
