@@ -128,10 +128,15 @@ enum Command {
     /// the file is replaced only once complete. With --all -o DIR, every format is written as
     /// DIR/reti.{ext} with DIR/SHA256SUMS.
     ///
+    /// With --site DIR, the whole site as static files (every document in every format, the
+    /// pages, dumps, catalog, ontology, stored queries and their results) with nginx and Apache
+    /// configurations that redirect and negotiate like `reti serve`; see DIR/_server/README.txt.
+    ///
     /// Examples:
     ///   reti export --format ttl -o reti.ttl
     ///   reti export --format nq --graph http://localhost:7878/graph/turin-networks-page
     ///   reti export --all -o dumps/
+    ///   reti export --site public/ --base https://reti.example.org/
     Export {
         #[command(flatten)]
         data: DataArgs,
@@ -147,6 +152,20 @@ enum Command {
         /// Write every format plus SHA256SUMS into the directory given by -o.
         #[arg(long, requires = "output", conflicts_with_all = ["format", "graph"])]
         all: bool,
+        /// Write the static site into this directory (replaced only once complete, and only if
+        /// it is empty or a site written before). Give --base the address it will be served at.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "all", "format", "graph"])]
+        site: Option<PathBuf>,
+        /// With --site: directory of stored queries (*.rq).
+        #[arg(long, default_value = "queries", value_name = "DIR")]
+        queries: PathBuf,
+        /// With --site: catalog metadata (publisher, licence, contact); optional.
+        #[arg(long, default_value = "reti.toml", value_name = "FILE")]
+        config: PathBuf,
+        /// With --site: a live SPARQL endpoint that /sparql redirects to. Without it, /sparql on
+        /// the static site answers 501 with a page pointing to the dumps and stored queries.
+        #[arg(long, value_name = "URL", requires = "site")]
+        sparql_endpoint: Option<String>,
     },
     /// Run a SPARQL query over the union of all graphs (GRAPH ?g reaches each source's graph).
     ///
@@ -383,11 +402,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Export {
+            site: Some(dir),
+            data,
+            queries,
+            config,
+            sparql_endpoint,
+            ..
+        } => export_site(data, queries, config, sparql_endpoint, &dir),
+        Command::Export {
             data,
             format,
             graph,
             output,
             all,
+            ..
         } => {
             let graph = graph
                 .map(|g| NamedNode::new(&g).map_err(|e| usage(format!("--graph `{g}`: {e}"))))
@@ -536,6 +564,51 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+fn export_site(
+    data: DataArgs,
+    queries: PathBuf,
+    config: PathBuf,
+    sparql_endpoint: Option<String>,
+    dir: &std::path::Path,
+) -> Result<(), Failure> {
+    let base = Base::new(&data.base).map_err(|e| usage(e.to_string()))?;
+    if base.as_str() == Base::DEFAULT {
+        eprintln!(
+            "note: no --base given: IRIs, links and redirects point to {}; give --base the \
+             address the site will be served at",
+            Base::DEFAULT
+        );
+    }
+    let options = crate::site::SiteOptions {
+        build: crate::server::BuildOptions {
+            data: data.data.clone(),
+            queries,
+            config: crate::config::Config::load(&config)?,
+            base,
+            remote: None,
+        },
+        sparql_endpoint,
+    };
+    let summary = crate::site::export_site(&options, dir).map_err(|e| match e {
+        crate::site::SiteError::Publish(crate::server::PublishError::Build(
+            BuildError::Invalid(d),
+        )) => Failure {
+            code: 1,
+            error: anyhow::anyhow!("{} is not valid:\n{d}", data.data.display()),
+        },
+        e @ crate::site::SiteError::UnsafeUrl { .. } => usage(e.to_string()),
+        other => other.into(),
+    })?;
+    eprintln!(
+        "wrote the site to {}: {} files, {} bytes, documents for {} resources",
+        dir.display(),
+        summary.files,
+        summary.bytes,
+        summary.resources
+    );
+    Ok(())
 }
 
 // one argument per option of `reti serve`

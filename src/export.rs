@@ -233,14 +233,14 @@ pub fn write_atomically(
 
 /// Temporary files and directories are named `.reti-{pid}-…`, so one whose process is gone
 /// can be told from one being written now.
-fn temp_prefix() -> String {
+pub(crate) fn temp_prefix() -> String {
     format!(".reti-{}-", std::process::id())
 }
 
 /// Removes what an export killed midway left behind in `dir` (its temporary file or
 /// directory; the target itself was never touched). Only on Linux, where `/proc` says which
 /// processes are alive; elsewhere the hidden leftovers stay.
-fn sweep_abandoned(dir: &Path) {
+pub(crate) fn sweep_abandoned(dir: &Path) {
     if !cfg!(target_os = "linux") {
         return;
     }

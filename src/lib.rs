@@ -27,6 +27,7 @@ pub mod publish;
 pub mod rdf;
 pub mod report;
 pub mod server;
+pub mod site;
 pub mod source;
 pub mod synth;
 pub mod validate;

@@ -66,7 +66,9 @@ pub enum PushError {
     )]
     CatalogGraphTaken(String),
     /// The content was built over a remote store, which has no local graphs to send.
-    #[error("reti publish sends a dataset built from source files, not one read from a remote store")]
+    #[error(
+        "reti publish sends a dataset built from source files, not one read from a remote store"
+    )]
     NotLocal,
     /// A graph could not be serialised.
     #[error("cannot serialise {graph}: {source}")]

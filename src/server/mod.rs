@@ -54,6 +54,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub use catalog::{catalog_graph, write_catalog_graph};
+pub use documents::DOCUMENT_FORMATS;
+pub use pages::static_sparql_page;
 pub use stored_queries::StoredQuery;
 
 /// Where the published content comes from.

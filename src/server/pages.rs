@@ -305,6 +305,21 @@ pub fn query_page(p: &Published, lang: Lang, example: Option<&str>) -> String {
 }
 
 #[derive(Template)]
+#[template(path = "static_sparql.html")]
+struct StaticSparqlPage {
+    chrome: Chrome,
+}
+
+/// What a static copy of the site (`reti export --site`) shows at `/sparql`, which it cannot
+/// answer: where the dumps and the stored queries' results are instead.
+pub fn static_sparql_page(p: &Published, lang: Lang) -> String {
+    let t = text::text(lang);
+    render(&StaticSparqlPage {
+        chrome: Chrome::new(Some(p), lang, t.query_title, "query", true),
+    })
+}
+
+#[derive(Template)]
 #[template(path = "queries.html")]
 struct QueriesPage<'a> {
     chrome: Chrome,

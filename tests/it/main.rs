@@ -16,6 +16,7 @@ mod roundtrip;
 mod serve;
 mod server;
 mod shacl;
+mod site;
 mod synth;
 
 use oxigraph::model::Term;
