@@ -149,6 +149,9 @@ pub struct Published {
     pub queries: Vec<StoredQuery>,
     /// Serialised results of stored queries, by query name and representation.
     results: Mutex<HashMap<(String, Repr), Bytes>>,
+    /// Answers of the SPARQL endpoint, by request (see [`sparql`]): the data cannot change
+    /// within a build, so a query asked again is answered from here.
+    answers: sparql::Answers,
     /// The counts and facts of the VoID description and the catalog.
     statistics: catalog::Statistics,
 }
@@ -193,6 +196,7 @@ impl Published {
             version,
             queries,
             results: Mutex::new(HashMap::new()),
+            answers: sparql::Answers::default(),
             statistics,
         })
     }
@@ -223,6 +227,7 @@ impl Published {
             version,
             queries,
             results: Mutex::new(HashMap::new()),
+            answers: sparql::Answers::default(),
             statistics,
         })
     }

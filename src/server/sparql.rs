@@ -185,6 +185,15 @@ async fn answer(
         }
     };
     let published = state.current();
+    let key = answer_key(&text, params, headers);
+    let etag = format!("W/{}", published.etag(&format!("q{}", &key[..16])));
+    if super::not_modified(headers, &etag, published.modified) {
+        // same build, same request: the client's copy is this answer
+        return answered(headers, &published, etag, "", Bytes::new(), HIT);
+    }
+    if let Some(hit) = published.answers.get(&key) {
+        return answered(headers, &published, etag, &hit.content_type, hit.bytes, HIT);
+    }
     let query = match parse(&published, &text) {
         Ok(q) => q,
         Err(e) => return e.into_response(),
@@ -217,12 +226,128 @@ async fn answer(
             Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
         },
     };
-    match run(state, published, query, dataset, repr).await {
+    match run(state, Arc::clone(&published), query, dataset, repr).await {
         Ok(bytes) => {
-            vary_accept(([(header::CONTENT_TYPE, repr.content_type())], bytes).into_response())
+            let content_type = repr.content_type();
+            let status = if bytes.len() <= MAX_CACHED_ANSWER {
+                let answer = Answer {
+                    content_type: content_type.clone(),
+                    bytes: bytes.clone(),
+                };
+                published.answers.insert(key, answer);
+                STORED
+            } else {
+                MISSED
+            };
+            answered(headers, &published, etag, &content_type, bytes, status)
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// Bytes of answers kept per build.
+const CACHED_ANSWERS_BYTES: u64 = 64 << 20;
+/// The largest answer kept: a bigger one would push out many small ones.
+const MAX_CACHED_ANSWER: usize = 4 << 20;
+
+/// One serialised answer of the endpoint.
+#[derive(Clone)]
+pub struct Answer {
+    content_type: String,
+    bytes: Bytes,
+}
+
+/// Weighs an answer by its size, so the cache is bounded in bytes, not entries.
+#[derive(Clone)]
+pub struct AnswerWeight;
+
+impl quick_cache::Weighter<String, Answer> for AnswerWeight {
+    fn weight(&self, key: &String, answer: &Answer) -> u64 {
+        (key.len() + answer.bytes.len()) as u64
+    }
+}
+
+/// Answers of the endpoint for one build, keyed by [`answer_key`]. The dataset is immutable
+/// between builds, so an answer stays right for as long as its build is published; a rebuild
+/// makes a new, empty cache.
+pub struct Answers(quick_cache::sync::Cache<String, Answer, AnswerWeight>);
+
+impl Default for Answers {
+    fn default() -> Self {
+        // a guess of the number of entries, for the cache's own sizing: answers of 16 KiB
+        let estimated = (CACHED_ANSWERS_BYTES / (16 << 10)) as usize;
+        Self(quick_cache::sync::Cache::with_weighter(
+            estimated,
+            CACHED_ANSWERS_BYTES,
+            AnswerWeight,
+        ))
+    }
+}
+
+impl Answers {
+    fn get(&self, key: &str) -> Option<Answer> {
+        self.0.get(key)
+    }
+
+    fn insert(&self, key: String, answer: Answer) {
+        self.0.insert(key, answer);
+    }
+}
+
+/// What decides an answer besides the data: the query text, the protocol's dataset
+/// parameters, and the format asked for (`format`, else `Accept`). Hashed, so a long query
+/// costs the cache 64 bytes.
+fn answer_key(text: &str, params: &Params, headers: &HeaderMap) -> String {
+    use sha2::Digest;
+    let mut digest = sha2::Sha256::new();
+    let mut field = |name: &str, value: &[u8]| {
+        // lengths first, so no two different requests make the same stream
+        digest.update(name.as_bytes());
+        digest.update((value.len() as u64).to_le_bytes());
+        digest.update(value);
+    };
+    field("query", text.as_bytes());
+    for uri in params.all("default-graph-uri") {
+        field("default-graph-uri", uri.as_bytes());
+    }
+    for uri in params.all("named-graph-uri") {
+        field("named-graph-uri", uri.as_bytes());
+    }
+    match params.one("format") {
+        Some(format) => field("format", format.as_bytes()),
+        None => {
+            for accept in headers.get_all(header::ACCEPT) {
+                field("accept", accept.as_bytes());
+            }
+        }
+    }
+    crate::export::hex(&digest.finalize())
+}
+
+/// `Cache-Status` (RFC 9211) of an answer from the cache, or of one a client already had.
+const HIT: &str = "reti; hit";
+/// `Cache-Status` of an answer evaluated now and kept for the next asker.
+const STORED: &str = "reti; fwd=miss; stored";
+/// `Cache-Status` of an answer evaluated now and too large to keep.
+const MISSED: &str = "reti; fwd=miss";
+
+/// An answer with its validators: a client that has it already gets 304. The ETag is weak:
+/// the same query on the same build gives the same solutions, though not always in the same
+/// order when the query does not fix one.
+fn answered(
+    headers: &HeaderMap,
+    published: &Published,
+    etag: String,
+    content_type: &str,
+    bytes: Bytes,
+    cache_status: &'static str,
+) -> Response {
+    let mut response = super::cacheable(headers, published, etag, content_type, bytes);
+    response.headers_mut().insert(
+        axum::http::HeaderName::from_static("cache-status"),
+        axum::http::HeaderValue::from_static(cache_status),
+    );
+    vary_accept(response)
 }
 
 /// Most brackets (`(`, `{`, `[`) a query may nest.

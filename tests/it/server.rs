@@ -655,3 +655,66 @@ fn listing_pages_switch_language_by_link() {
         assert!(text(&body).contains("<html lang=\"it\""), "{path}");
     }
 }
+
+/// The dataset is immutable between builds: a query asked again is answered from the build's
+/// cache (`Cache-Status`, RFC 9211), revalidated by a weak ETag, and forgotten when the data
+/// changes.
+#[test]
+fn sparql_answers_are_cached_per_build_and_revalidated() {
+    let data = tempfile::tempdir().expect("tempdir");
+    crate::copy_dir(&crate::data_dir(), data.path());
+    let s = TestServer::with(Settings::default(), |o| o.data = data.path().to_owned());
+    let query = "SELECT ?name WHERE { ?n a <https://w3id.org/reti/ontology#Network> ; \
+                 <http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER(LANG(?name) = 'en') } \
+                 ORDER BY ?name";
+    let url = s.at(&format!("sparql?query={}", encode(query)));
+    let csv = [("Accept", "text/csv")];
+
+    let (status, first, body) = s.block_on(get(&url, &csv));
+    assert_eq!(status, 200);
+    assert_eq!(header(&first, "cache-status"), "reti; fwd=miss; stored");
+    let etag = header(&first, "etag");
+    assert!(etag.starts_with("W/\""), "{etag}");
+    assert!(text(&body).contains("GAI – Association for the Circuit of Young Italian Artists"));
+
+    let (status, again, cached) = s.block_on(get(&url, &csv));
+    assert_eq!(status, 200);
+    assert_eq!(header(&again, "cache-status"), "reti; hit");
+    assert_eq!(header(&again, "etag"), etag);
+    assert_eq!(header(&again, "content-type"), "text/csv; charset=utf-8");
+    assert_eq!(cached, body);
+
+    // another format is another answer
+    let (_, json, _) = s.block_on(get(&url, &[("Accept", "application/sparql-results+json")]));
+    assert_eq!(header(&json, "cache-status"), "reti; fwd=miss; stored");
+    assert_ne!(header(&json, "etag"), etag);
+
+    // a client that has the answer gets 304, without a body
+    let (status, h, empty) = s.block_on(get(
+        &url,
+        &[("Accept", "text/csv"), ("If-None-Match", &etag)],
+    ));
+    assert_eq!(status, 304);
+    assert_eq!(header(&h, "etag"), etag);
+    assert!(empty.is_empty());
+
+    // the data changes: the old answer is neither served nor revalidated
+    let gai = data.path().join("networks/gai.toml");
+    let changed = std::fs::read_to_string(&gai).expect("gai.toml").replace(
+        "Circuit of Young Italian Artists\"",
+        "Circuit of Young Italian Artists (renamed)\"",
+    );
+    std::fs::write(&gai, changed).expect("write");
+    let mut options = reti::server::BuildOptions::defaults(&s.url).expect("base");
+    options.data = data.path().to_owned();
+    options.queries = crate::root().join("queries");
+    reti::server::reload(&s.state, &options).expect("reload");
+    let (status, h, body) = s.block_on(get(
+        &url,
+        &[("Accept", "text/csv"), ("If-None-Match", &etag)],
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "cache-status"), "reti; fwd=miss; stored");
+    assert_ne!(header(&h, "etag"), etag);
+    assert!(text(&body).contains("Young Italian Artists (renamed)"));
+}
