@@ -39,40 +39,52 @@ pub enum BuildError {
     /// The store refused the data.
     #[error("store error: {0}")]
     Store(#[from] StorageError),
-    /// The store could not count what it holds.
-    #[error("store error while counting quads: {0}")]
-    Count(String),
+    /// The thread that makes the quads failed: a defect of reti itself.
+    #[error("the build stopped: the thread making the quads failed")]
+    Count,
 }
 
 /// Quads handed from the thread that makes them to the one that loads them, at a time.
 const LOAD_BATCH: usize = 1 << 14;
 
-/// `(?g, ?n)` of a counting query, `?g` as a string.
-fn count_rows(store: &Store, query: &str) -> Result<Vec<(String, usize)>, BuildError> {
-    let failed = |e: &dyn std::fmt::Display| BuildError::Count(e.to_string());
-    let results = SparqlEvaluator::new()
-        .parse_query(query)
-        .map_err(|e| failed(&e))?
-        .on_store(store)
-        .execute()
-        .map_err(|e| failed(&e))?;
-    let mut rows = Vec::new();
-    if let QueryResults::Solutions(solutions) = results {
-        for solution in solutions {
-            let solution = solution.map_err(|e| failed(&e))?;
-            let graph = match solution.get("g") {
-                Some(oxigraph::model::Term::NamedNode(n)) => n.as_str().to_owned(),
-                Some(other) => other.to_string(),
-                None => String::new(),
-            };
-            let n = match solution.get("n") {
-                Some(oxigraph::model::Term::Literal(l)) => l.value().parse().unwrap_or(0),
-                _ => 0,
-            };
-            rows.push((graph, n));
+/// The quads and triples a build has made so far, by 128-bit hash (two 64-bit hashes with
+/// different seeds: a collision, which would drop a quad, is as likely as a cosmic-ray bit
+/// flip), and the quads per named graph. Lets the build count and skip repeats without
+/// keeping a copy of every quad.
+#[derive(Default)]
+struct Seen {
+    quads: foldhash::HashSet<u128>,
+    triples: foldhash::HashSet<u128>,
+    graphs: foldhash::HashMap<String, usize>,
+}
+
+impl Seen {
+    /// Records `quad`: `None` if it was seen before, else whether its triple is new.
+    fn add(&mut self, quad: &Quad) -> Option<bool> {
+        let triple = hash128(&(&quad.subject, &quad.predicate, &quad.object));
+        let hashed = hash128(&(triple, &quad.graph_name));
+        if !self.quads.insert(hashed) {
+            return None;
         }
+        let graph = match &quad.graph_name {
+            GraphName::NamedNode(n) => n.as_str(),
+            _ => "",
+        };
+        match self.graphs.get_mut(graph) {
+            Some(n) => *n += 1,
+            None => {
+                self.graphs.insert(graph.to_owned(), 1);
+            }
+        }
+        Some(self.triples.insert(triple))
     }
-    Ok(rows)
+}
+
+fn hash128(value: &impl std::hash::Hash) -> u128 {
+    use std::hash::BuildHasher;
+    let low = foldhash::quality::FixedState::with_seed(0x5eed_0001).hash_one(value);
+    let high = foldhash::quality::FixedState::with_seed(0x5eed_0002).hash_one(value);
+    (u128::from(high) << 64) | u128::from(low)
 }
 
 /// Why a query could not be answered.
@@ -196,21 +208,27 @@ impl Dataset {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| BuildError::Ontology(e.to_string()))?;
         let store = Store::new()?;
-        std::thread::scope(|scope| -> Result<(), BuildError> {
+        let seen = std::thread::scope(|scope| -> Result<Seen, BuildError> {
             let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Quad>>(8);
             let base = &base;
-            scope.spawn(move || {
+            let producer = scope.spawn(move || {
+                let mut seen = Seen::default();
                 let mut batch = Vec::with_capacity(2 * LOAD_BATCH);
                 let mut push = |quad: Quad| {
-                    let merged = Quad::new(
-                        quad.subject.clone(),
-                        quad.predicate.clone(),
-                        quad.object.clone(),
-                        GraphName::DefaultGraph,
-                    );
+                    // Only new quads go to the loader, which is the slower side.
+                    let Some(new_triple) = seen.add(&quad) else {
+                        return;
+                    };
+                    if new_triple {
+                        batch.push(Quad::new(
+                            quad.subject.clone(),
+                            quad.predicate.clone(),
+                            quad.object.clone(),
+                            GraphName::DefaultGraph,
+                        ));
+                    }
                     batch.push(quad);
-                    batch.push(merged);
-                    if batch.len() >= 2 * LOAD_BATCH {
+                    if batch.len() >= LOAD_BATCH {
                         // Nobody receives once the loader has failed: the rest is dropped.
                         let full =
                             std::mem::replace(&mut batch, Vec::with_capacity(2 * LOAD_BATCH));
@@ -220,14 +238,19 @@ impl Dataset {
                 ontology.into_iter().for_each(&mut push);
                 rdf::emit_quads(model, base, &mut push);
                 let _ = batches.send(batch);
+                seen
             });
             let mut loader = store.bulk_loader();
-            loader.load_quads(received.into_iter().flatten())?;
+            // batch by batch: given one long iterator, the loader would first gather a million
+            // quads, and the making would wait for the loading
+            for batch in received {
+                loader.load_quads(batch)?;
+            }
             loader.commit()?;
-            Ok(())
+            producer.join().map_err(|_| BuildError::Count)
         })?;
         let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
-        let mut summary = Summary {
+        let summary = Summary {
             files: 0,
             networks: count(OrgKind::Network),
             units: count(OrgKind::Unit),
@@ -236,17 +259,10 @@ impl Dataset {
             memberships: model.memberships.len(),
             figures: model.figures.len(),
             sources: model.sources.len(),
-            ..Summary::default()
+            quads: seen.graphs.values().sum(),
+            graphs: seen.graphs.into_iter().collect(),
+            triples: seen.triples.len(),
         };
-        // Counted by SPARQL, which works on the store's encoded terms: iterating the quads
-        // would decode every string of the store once more.
-        let per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g";
-        for (g, n) in count_rows(&store, per_graph)? {
-            summary.quads += n;
-            summary.graphs.insert(g, n);
-        }
-        let merged = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
-        summary.triples = count_rows(&store, merged)?.first().map_or(0, |(_, n)| *n);
         Ok(Self {
             warnings: Diagnostics::default(),
             store,
