@@ -131,7 +131,9 @@ same "SELECT%20%3Fg%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20GRAPH%20%3Fg%20%7B%
 failed=0
 run() { # label url paths mode connections
   local out
-  out="$(wrk -t2 -c"$5" -d"${duration}s" --timeout 30s -s benches/http/sparql.lua "$2" -- "$3" "$4" | grep '^RESULT' || true)"
+  local threads=2
+  [ "$5" -lt 2 ] && threads=1
+  out="$(wrk -t"$threads" -c"$5" -d"${duration}s" --timeout 30s -s benches/http/sparql.lua "$2" -- "$3" "$4" | grep '^RESULT' || true)"
   [ -n "$out" ] || { echo "wrk produced no result for $1" >&2; failed=1; echo "rps=0 p50_ms=0 p99_ms=0 mb_s=0 errors=1"; return; }
   local errors s5
   errors="$(field "$out" errors)"

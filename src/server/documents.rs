@@ -87,53 +87,69 @@ pub async fn document(
         Some((slug, ext)) => (slug.to_owned(), Some(ext.to_owned())),
         None => (file.clone(), None),
     };
-    let iri = match resource(&published, &headers, &kind, &slug).await {
-        Ok(Some(iri)) => iri,
-        Ok(None) => return not_found(&headers, &kind, &slug),
-        Err(response) => return response,
-    };
     let negotiated = ext.is_none();
-    let repr = match ext {
-        Some(ext) => {
-            match Repr::from_name(&ext, &DOCUMENT_FORMATS).filter(|r| r.extension() == ext) {
-                Some(r) => r,
-                None => return not_found(&headers, &kind, &file),
-            }
-        }
+    let repr = match &ext {
+        Some(ext) => Repr::from_name(ext, &DOCUMENT_FORMATS).filter(|r| r.extension() == ext),
         None => match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
-            Ok(r) => r,
+            Ok(r) => Some(r),
             Err(e) => {
                 return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response());
             }
         },
     };
     let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
-    // describing and rendering read the store: off the async workers
-    let rendered = super::blocking({
-        let published = Arc::clone(&published);
-        let iri = iri.clone();
-        let (kind, slug) = (kind.clone(), slug.clone());
-        move || {
-            let triples = published.dataset.describe(&iri)?;
-            Ok::<_, crate::backend::BackendError>(if repr == Repr::Html {
-                (
-                    pages::resource_page(&published, &iri, &triples, lang)?.into_bytes(),
-                    format!("{kind}-{slug}-html-{}", lang.tag()),
-                )
-            } else {
-                (
-                    write_graph(&published, &triples, repr),
-                    format!("{kind}-{slug}-{}", repr.extension()),
-                )
-            })
+    let tag = |repr: Repr| {
+        if repr == Repr::Html {
+            format!("{kind}-{slug}-html-{}", lang.tag())
+        } else {
+            format!("{kind}-{slug}-{}", repr.extension())
         }
-    })
-    .await;
-    let (body, tag) = match rendered {
-        Ok(Ok(done)) => done,
-        Ok(Err(e)) => return super::backend_error(&headers, &e),
-        Err(e) => return e.into_response(),
     };
+    // a document asked for before in this build is the same document
+    let cached = repr.and_then(|r| published.documents.get(&tag(r)).map(|b| (r, b.bytes)));
+    let mut cache_status = super::cache::HIT;
+    let (repr, body) = match cached {
+        Some(hit) => hit,
+        None => {
+            let iri = match resource(&published, &headers, &kind, &slug).await {
+                Ok(Some(iri)) => iri,
+                Ok(None) => return not_found(&headers, &kind, &slug),
+                Err(response) => return response,
+            };
+            let Some(repr) = repr else {
+                return not_found(&headers, &kind, &file);
+            };
+            // describing and rendering read the store: off the async workers
+            let rendered = super::blocking({
+                let published = Arc::clone(&published);
+                move || {
+                    let triples = published.dataset.describe(&iri)?;
+                    Ok::<_, crate::backend::BackendError>(if repr == Repr::Html {
+                        pages::resource_page(&published, &iri, &triples, lang)?.into_bytes()
+                    } else {
+                        write_graph(&published, &triples, repr)
+                    })
+                }
+            })
+            .await;
+            let body: bytes::Bytes = match rendered {
+                Ok(Ok(body)) => body.into(),
+                Ok(Err(e)) => return super::backend_error(&headers, &e),
+                Err(e) => return e.into_response(),
+            };
+            cache_status = if published
+                .documents
+                .insert(tag(repr), &repr.content_type(), &body)
+            {
+                super::cache::STORED
+            } else {
+                super::cache::MISSED
+            };
+            (repr, body)
+        }
+    };
+    let tag = tag(repr);
+    let iri = published.base().mint(&kind, &slug);
     let mut response = cacheable(
         &headers,
         &published,
@@ -141,6 +157,7 @@ pub async fn document(
         &repr.content_type(),
         body,
     );
+    super::cache::status(&mut response, cache_status);
     let h = response.headers_mut();
     let doc = published.url(&format!("doc/{kind}/{slug}"));
     let links: Vec<String> = DOCUMENT_FORMATS

@@ -17,12 +17,14 @@
 //! # Ok(()) }
 //! ```
 
+mod cache;
 mod catalog;
 mod documents;
 mod dumps;
 pub mod listen;
 pub mod negotiate;
 mod pages;
+mod query_threads;
 mod reconciliation;
 mod sparql;
 mod stored_queries;
@@ -151,7 +153,9 @@ pub struct Published {
     results: Mutex<HashMap<(String, Repr), Bytes>>,
     /// Answers of the SPARQL endpoint, by request (see [`sparql`]): the data cannot change
     /// within a build, so a query asked again is answered from here.
-    answers: sparql::Answers,
+    answers: cache::Bodies,
+    /// Documents (`/doc/…`), by resource, format and language.
+    documents: cache::Bodies,
     /// The counts and facts of the VoID description and the catalog.
     statistics: catalog::Statistics,
 }
@@ -196,7 +200,8 @@ impl Published {
             version,
             queries,
             results: Mutex::new(HashMap::new()),
-            answers: sparql::Answers::default(),
+            answers: cache::Bodies::new(64 << 20, 4 << 20),
+            documents: cache::Bodies::new(64 << 20, 4 << 20),
             statistics,
         })
     }
@@ -227,7 +232,8 @@ impl Published {
             version,
             queries,
             results: Mutex::new(HashMap::new()),
-            answers: sparql::Answers::default(),
+            answers: cache::Bodies::new(64 << 20, 4 << 20),
+            documents: cache::Bodies::new(64 << 20, 4 << 20),
             statistics,
         })
     }

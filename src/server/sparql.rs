@@ -6,7 +6,9 @@
 //! whole result is serialised before the status is sent, so a query that times out or grows
 //! too large gets a clear error, never a truncated 200.
 
+use super::cache::{self, HIT, MISSED, STORED};
 use super::negotiate::{self, Lang, Repr};
+use super::query_threads;
 use super::{ApiError, AppState, Published, pages, plain_error, vary_accept};
 use crate::backend::BackendError;
 use axum::body::Bytes;
@@ -194,7 +196,7 @@ async fn answer(
     if let Some(hit) = published.answers.get(&key) {
         return answered(headers, &published, etag, &hit.content_type, hit.bytes, HIT);
     }
-    let query = match parse(&published, &text) {
+    let query = match parse(&published, &text).await {
         Ok(q) => q,
         Err(e) => return e.into_response(),
     };
@@ -229,12 +231,7 @@ async fn answer(
     match run(state, Arc::clone(&published), query, dataset, repr).await {
         Ok(bytes) => {
             let content_type = repr.content_type();
-            let status = if bytes.len() <= MAX_CACHED_ANSWER {
-                let answer = Answer {
-                    content_type: content_type.clone(),
-                    bytes: bytes.clone(),
-                };
-                published.answers.insert(key, answer);
+            let status = if published.answers.insert(key, &content_type, &bytes) {
                 STORED
             } else {
                 MISSED
@@ -242,55 +239,6 @@ async fn answer(
             answered(headers, &published, etag, &content_type, bytes, status)
         }
         Err(e) => e.into_response(),
-    }
-}
-
-/// Bytes of answers kept per build.
-const CACHED_ANSWERS_BYTES: u64 = 64 << 20;
-/// The largest answer kept: a bigger one would push out many small ones.
-const MAX_CACHED_ANSWER: usize = 4 << 20;
-
-/// One serialised answer of the endpoint.
-#[derive(Clone)]
-pub struct Answer {
-    content_type: String,
-    bytes: Bytes,
-}
-
-/// Weighs an answer by its size, so the cache is bounded in bytes, not entries.
-#[derive(Clone)]
-pub struct AnswerWeight;
-
-impl quick_cache::Weighter<String, Answer> for AnswerWeight {
-    fn weight(&self, key: &String, answer: &Answer) -> u64 {
-        (key.len() + answer.bytes.len()) as u64
-    }
-}
-
-/// Answers of the endpoint for one build, keyed by [`answer_key`]. The dataset is immutable
-/// between builds, so an answer stays right for as long as its build is published; a rebuild
-/// makes a new, empty cache.
-pub struct Answers(quick_cache::sync::Cache<String, Answer, AnswerWeight>);
-
-impl Default for Answers {
-    fn default() -> Self {
-        // a guess of the number of entries, for the cache's own sizing: answers of 16 KiB
-        let estimated = (CACHED_ANSWERS_BYTES / (16 << 10)) as usize;
-        Self(quick_cache::sync::Cache::with_weighter(
-            estimated,
-            CACHED_ANSWERS_BYTES,
-            AnswerWeight,
-        ))
-    }
-}
-
-impl Answers {
-    fn get(&self, key: &str) -> Option<Answer> {
-        self.0.get(key)
-    }
-
-    fn insert(&self, key: String, answer: Answer) {
-        self.0.insert(key, answer);
     }
 }
 
@@ -324,13 +272,6 @@ fn answer_key(text: &str, params: &Params, headers: &HeaderMap) -> String {
     crate::export::hex(&digest.finalize())
 }
 
-/// `Cache-Status` (RFC 9211) of an answer from the cache, or of one a client already had.
-const HIT: &str = "reti; hit";
-/// `Cache-Status` of an answer evaluated now and kept for the next asker.
-const STORED: &str = "reti; fwd=miss; stored";
-/// `Cache-Status` of an answer evaluated now and too large to keep.
-const MISSED: &str = "reti; fwd=miss";
-
 /// An answer with its validators: a client that has it already gets 304. The ETag is weak:
 /// the same query on the same build gives the same solutions, though not always in the same
 /// order when the query does not fix one.
@@ -343,10 +284,7 @@ fn answered(
     cache_status: &'static str,
 ) -> Response {
     let mut response = super::cacheable(headers, published, etag, content_type, bytes);
-    response.headers_mut().insert(
-        axum::http::HeaderName::from_static("cache-status"),
-        axum::http::HeaderValue::from_static(cache_status),
-    );
+    cache::status(&mut response, cache_status);
     vary_accept(response)
 }
 
@@ -354,10 +292,6 @@ fn answered(
 const MAX_NESTING: usize = 64;
 /// Most brackets, operator characters and variable marks a query may hold in all.
 const MAX_OPERATORS: usize = 4000;
-/// Stack of the threads that parse and evaluate queries. Within the limits above the parser and
-/// the evaluator need far more than the 2 MiB of a runtime thread (tens of KiB per level in a
-/// debug build); only the pages actually used are allocated.
-const QUERY_STACK_BYTES: usize = 256 << 20;
 
 /// Refuses, before parsing, a query nested too deep to parse or evaluate safely.
 ///
@@ -444,30 +378,20 @@ fn unescape_codepoints(text: &str) -> String {
     out
 }
 
-/// Runs `f` on a thread with [`QUERY_STACK_BYTES`] of stack and waits for it; `None` if the
-/// thread could not be started or `f` panicked.
-fn on_query_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("reti-query".into())
-            .stack_size(QUERY_STACK_BYTES)
-            .spawn_scoped(scope, f)
-            .ok()?
-            .join()
-            .ok()
-    })
-}
-
 /// Parses a query against the dataset's base; an update gets 403, a syntax error or a query
 /// nested too deep 400 with the reason.
-pub fn parse(published: &Published, text: &str) -> Result<Query, ApiError> {
+pub async fn parse(published: &Arc<Published>, text: &str) -> Result<Query, ApiError> {
     check_shape(text)?;
-    on_query_stack(|| parse_checked(published, text)).unwrap_or_else(|| {
-        Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the query could not be parsed",
-        ))
-    })
+    let (published, text) = (Arc::clone(published), text.to_owned());
+    // the parser recurses over the query's nesting: on a thread with room for it
+    query_threads::run(move || parse_checked(&published, &text))
+        .await
+        .unwrap_or_else(|| {
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the query could not be parsed",
+            ))
+        })
 }
 
 fn parse_checked(published: &Published, text: &str) -> Result<Query, ApiError> {
@@ -582,64 +506,55 @@ pub async fn run(
     };
     let limit = settings.max_result_bytes;
     let task_token = token.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        // the evaluator recurses over the query's nesting: on a thread with room for it
-        on_query_stack(move || {
-            let evaluator = SparqlEvaluator::new().with_cancellation_token(task_token.clone());
-            let results = published
-                .dataset
-                .evaluate(evaluator, query, dataset)
-                .map_err(|e| match e {
-                    BackendError::Query(crate::dataset::QueryError::Evaluation(e)) => {
-                        Failure::Evaluation(e)
-                    }
-                    BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
-                        Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
-                    }
-                    other => Failure::Backend(other),
-                })?;
-            let mut out = Capped {
-                bytes: Vec::new(),
-                limit,
-            };
-            serialize(&published, results, repr, &mut out, &task_token)?;
-            Ok::<_, Failure>(out.bytes)
-        })
-        .unwrap_or(Err(Failure::Crashed))
+    // the evaluator recurses over the query's nesting: on a thread with room for it
+    let result = query_threads::run(move || {
+        let evaluator = SparqlEvaluator::new().with_cancellation_token(task_token.clone());
+        let results = published
+            .dataset
+            .evaluate(evaluator, query, dataset)
+            .map_err(|e| match e {
+                BackendError::Query(crate::dataset::QueryError::Evaluation(e)) => {
+                    Failure::Evaluation(e)
+                }
+                BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
+                    Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
+                }
+                other => Failure::Backend(other),
+            })?;
+        let mut out = Capped {
+            bytes: Vec::new(),
+            limit,
+        };
+        serialize(&published, results, repr, &mut out, &task_token)?;
+        Ok::<_, Failure>(out.bytes)
     })
-    .await;
+    .await
+    .unwrap_or(Err(Failure::Crashed));
     timer.abort();
     drop(permit);
     match result {
-        Ok(Ok(bytes)) => Ok(bytes.into()),
-        Ok(Err(Failure::Cancelled)) => Err(ApiError::new(
+        Ok(bytes) => Ok(bytes.into()),
+        Err(Failure::Cancelled) => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "the query did not finish within {} seconds and was stopped; narrow it or add a LIMIT",
                 timeout.as_secs_f64()
             ),
         )),
-        Ok(Err(Failure::TooLarge)) => Err(ApiError::new(
+        Err(Failure::TooLarge) => Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
                 "the result is larger than {} MiB; narrow the query or add a LIMIT",
                 limit >> 20
             ),
         )),
-        Ok(Err(Failure::Evaluation(e))) => Err(ApiError::new(
+        Err(Failure::Evaluation(e)) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("the query failed: {e}"),
         )),
-        Ok(Err(Failure::Backend(e))) => Err(super::backend_failure(&e)),
-        Ok(Err(Failure::Crashed)) => {
+        Err(Failure::Backend(e)) => Err(super::backend_failure(&e)),
+        Err(Failure::Crashed) => {
             tracing::error!("query thread failed");
-            Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the query could not be evaluated",
-            ))
-        }
-        Err(e) => {
-            tracing::error!("query task failed: {e}");
             Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the query could not be evaluated",

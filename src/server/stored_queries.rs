@@ -132,7 +132,7 @@ pub async fn run(
             &format!("no stored query is named {name}; see /queries/"),
         );
     };
-    let query = match sparql::parse(&published, &stored.text) {
+    let query = match sparql::parse(&published, &stored.text).await {
         Ok(q) => q,
         Err(e) => return e.into_response(),
     };

@@ -656,11 +656,11 @@ fn listing_pages_switch_language_by_link() {
     }
 }
 
-/// The dataset is immutable between builds: a query asked again is answered from the build's
-/// cache (`Cache-Status`, RFC 9211), revalidated by a weak ETag, and forgotten when the data
-/// changes.
+/// The dataset is immutable between builds: a query asked again, or a document, is answered
+/// from the build's cache (`Cache-Status`, RFC 9211), revalidated by ETag, and forgotten when
+/// the data changes.
 #[test]
-fn sparql_answers_are_cached_per_build_and_revalidated() {
+fn answers_and_documents_are_cached_per_build_and_revalidated() {
     let data = tempfile::tempdir().expect("tempdir");
     crate::copy_dir(&crate::data_dir(), data.path());
     let s = TestServer::with(Settings::default(), |o| o.data = data.path().to_owned());
@@ -698,6 +698,38 @@ fn sparql_answers_are_cached_per_build_and_revalidated() {
     assert_eq!(header(&h, "etag"), etag);
     assert!(empty.is_empty());
 
+    // documents: one entry per resource, format and language
+    let doc = s.at("doc/network/gai.ttl");
+    let (status, h, turtle) = s.block_on(get(&doc, &[]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "cache-status"), "reti; fwd=miss; stored");
+    let (status, h, again) = s.block_on(get(&doc, &[]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "cache-status"), "reti; hit");
+    assert_eq!(header(&h, "content-type"), "text/turtle; charset=utf-8");
+    assert_eq!(again, turtle);
+    let page = s.at("doc/network/gai");
+    for lang in ["en", "it"] {
+        let html = [("Accept", "text/html"), ("Accept-Language", lang)];
+        let (_, h, first) = s.block_on(get(&page, &html));
+        assert_eq!(
+            header(&h, "cache-status"),
+            "reti; fwd=miss; stored",
+            "{lang}"
+        );
+        let (_, h, second) = s.block_on(get(&page, &html));
+        assert_eq!(header(&h, "cache-status"), "reti; hit", "{lang}");
+        assert_eq!(first, second);
+        assert!(text(&second).contains(&format!("lang=\"{lang}\"")));
+    }
+    // an unknown resource is not found, however often it is asked for
+    for _ in 0..2 {
+        assert_eq!(
+            s.block_on(get(&s.at("doc/network/nowhere.ttl"), &[])).0,
+            404
+        );
+    }
+
     // the data changes: the old answer is neither served nor revalidated
     let gai = data.path().join("networks/gai.toml");
     let changed = std::fs::read_to_string(&gai).expect("gai.toml").replace(
@@ -717,4 +749,7 @@ fn sparql_answers_are_cached_per_build_and_revalidated() {
     assert_eq!(header(&h, "cache-status"), "reti; fwd=miss; stored");
     assert_ne!(header(&h, "etag"), etag);
     assert!(text(&body).contains("Young Italian Artists (renamed)"));
+    let (_, h, turtle) = s.block_on(get(&doc, &[]));
+    assert_eq!(header(&h, "cache-status"), "reti; fwd=miss; stored");
+    assert!(text(&turtle).contains("Young Italian Artists (renamed)"));
 }
