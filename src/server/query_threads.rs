@@ -101,22 +101,27 @@ pub async fn run<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> O
 mod tests {
     #[tokio::test]
     async fn threads_are_reused_and_survive_a_panic() {
-        let first = super::run(|| std::thread::current().id()).await;
-        assert!(first.is_some());
         assert_eq!(
             super::run(|| -> u8 { panic!("a broken query") }).await,
             None
         );
-        // one query at a time: the same thread answers again
-        let again = super::run(|| std::thread::current().id()).await;
-        assert_eq!(again, first);
+        // one query at a time: kept threads answer (other tests may use the pool meanwhile)
+        let mut threads = std::collections::HashSet::new();
+        for _ in 0..50 {
+            threads.insert(super::run(|| std::thread::current().id()).await);
+        }
+        assert!(
+            threads.len() < 10,
+            "{} threads for 50 queries",
+            threads.len()
+        );
         // deep recursion fits
         fn depth(n: u64) -> u64 {
-            let pad = [n; 64];
+            let pad = std::hint::black_box([n; 64]);
             if n == 0 {
                 0
             } else {
-                1 + depth(n - 1) + pad[63] * 0
+                1 + depth(n - 1) + pad[63] - n
             }
         }
         assert_eq!(super::run(|| depth(100_000)).await, Some(100_000));
