@@ -23,11 +23,13 @@ pub fn status(response: &mut Response, status: &'static str) {
     );
 }
 
-/// One body and its content type.
+/// One body, its content type and its entity tag.
 #[derive(Clone)]
 pub struct Body {
     /// `Content-Type`.
     pub content_type: String,
+    /// `ETag`.
+    pub etag: String,
     /// The body.
     pub bytes: Bytes,
 }
@@ -38,7 +40,7 @@ pub struct Weight;
 
 impl quick_cache::Weighter<String, Body> for Weight {
     fn weight(&self, key: &String, body: &Body) -> u64 {
-        (key.len() + body.content_type.len() + body.bytes.len()) as u64
+        (key.len() + body.content_type.len() + body.etag.len() + body.bytes.len()) as u64
     }
 }
 
@@ -65,16 +67,20 @@ impl Bodies {
         self.cache.get(key)
     }
 
-    /// Keeps a body; false if it is too large to keep.
-    pub fn insert(&self, key: String, content_type: &str, bytes: &Bytes) -> bool {
+    /// Keeps a body under each of `keys` (they share its bytes); false if it is too large
+    /// to keep.
+    pub fn insert(&self, keys: &[&str], content_type: &str, etag: &str, bytes: &Bytes) -> bool {
         if bytes.len() > self.largest {
             return false;
         }
         let body = Body {
             content_type: content_type.to_owned(),
+            etag: etag.to_owned(),
             bytes: bytes.clone(),
         };
-        self.cache.insert(key, body);
+        for key in keys {
+            self.cache.insert((*key).to_owned(), body.clone());
+        }
         true
     }
 }

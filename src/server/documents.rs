@@ -137,9 +137,11 @@ pub async fn document(
                 Ok(Err(e)) => return super::backend_error(&headers, &e),
                 Err(e) => return e.into_response(),
             };
+            let key = tag(repr);
+            let etag = published.etag(&key);
             cache_status = if published
                 .documents
-                .insert(tag(repr), &repr.content_type(), &body)
+                .insert(&[&key], &repr.content_type(), &etag, &body)
             {
                 super::cache::STORED
             } else {

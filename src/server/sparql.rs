@@ -77,7 +77,21 @@ pub async fn get(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let params = match Params::parse(raw.as_deref().unwrap_or("")) {
+    let raw = raw.unwrap_or_default();
+    // a query asked again in the same words is answered before anything is decoded
+    let exact = exact_key(&raw, &headers);
+    let published = state.current();
+    if let Some(hit) = published.answers.get(&exact) {
+        return answered(
+            &headers,
+            &published,
+            hit.etag,
+            &hit.content_type,
+            hit.bytes,
+            HIT,
+        );
+    }
+    let params = match Params::parse(&raw) {
         Ok(p) => p,
         Err(e) => return plain_error(StatusCode::BAD_REQUEST, &e),
     };
@@ -96,7 +110,19 @@ pub async fn get(
         }
         return super::catalog::service_description_document(&headers, &published);
     }
-    answer(&state, &headers, &params, None).await
+    answer(&state, &headers, &params, None, Some(exact)).await
+}
+
+/// The cache key of a GET request exactly as written: its query string and `Accept`.
+fn exact_key(raw: &str, headers: &HeaderMap) -> String {
+    let mut key = String::with_capacity(raw.len() + 64);
+    key.push_str("GET ");
+    key.push_str(raw);
+    for accept in headers.get_all(header::ACCEPT) {
+        key.push('\n');
+        key.push_str(accept.to_str().unwrap_or("?"));
+    }
+    key
 }
 
 /// `POST /sparql`.
@@ -129,11 +155,11 @@ pub async fn post(
     };
     match content_type.as_str() {
         "application/x-www-form-urlencoded" => match Params::parse(text) {
-            Ok(params) => answer(&state, &headers, &params, None).await,
+            Ok(params) => answer(&state, &headers, &params, None, None).await,
             Err(e) => plain_error(StatusCode::BAD_REQUEST, &e),
         },
         "application/sparql-query" => {
-            answer(&state, &headers, &url_params, Some(text.to_owned())).await
+            answer(&state, &headers, &url_params, Some(text.to_owned()), None).await
         }
         "application/sparql-update" => read_only(),
         "" => plain_error(
@@ -165,6 +191,7 @@ async fn answer(
     headers: &HeaderMap,
     params: &Params,
     body_query: Option<String>,
+    exact: Option<String>,
 ) -> Response {
     if !params.all("update").is_empty() {
         return read_only();
@@ -194,7 +221,7 @@ async fn answer(
         return answered(headers, &published, etag, "", Bytes::new(), HIT);
     }
     if let Some(hit) = published.answers.get(&key) {
-        return answered(headers, &published, etag, &hit.content_type, hit.bytes, HIT);
+        return answered(headers, &published, hit.etag, &hit.content_type, hit.bytes, HIT);
     }
     let query = match parse(&published, &text).await {
         Ok(q) => q,
@@ -231,7 +258,11 @@ async fn answer(
     match run(state, Arc::clone(&published), query, dataset, repr).await {
         Ok(bytes) => {
             let content_type = repr.content_type();
-            let status = if published.answers.insert(key, &content_type, &bytes) {
+            let keys: Vec<&str> = [Some(key.as_str()), exact.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let status = if published.answers.insert(&keys, &content_type, &etag, &bytes) {
                 STORED
             } else {
                 MISSED
