@@ -101,6 +101,11 @@ enum Command {
         /// Seconds one request to the --sparql-endpoint may take (then 504 Gateway Timeout).
         #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
         remote_timeout: f64,
+        /// Directory for the dumps, which are served from disk. A start with the same data
+        /// finds the dumps it wrote before and skips exporting them. Default: reti-dumps in
+        /// the system's temporary directory.
+        #[arg(long, value_name = "DIR")]
+        dumps_dir: Option<PathBuf>,
     },
     /// Validate the source files and print a summary, or every problem found.
     ///
@@ -360,6 +365,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             watch,
             sparql_endpoint,
             remote_timeout,
+            dumps_dir,
         } => {
             if !(query_timeout > 0.0 && query_timeout.is_finite()) {
                 return Err(usage(
@@ -388,7 +394,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(serve(
-                data, base, bind, queries, config, settings, watch, remote,
+                data, base, bind, queries, config, settings, watch, remote, dumps_dir,
             ))
         }
         Command::Check { data, report } => {
@@ -527,6 +533,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 config: crate::config::Config::load(&config)?,
                 base,
                 remote: None,
+                dumps_dir: None,
             };
             let published = crate::server::Published::build(&options).map_err(|e| match e {
                 crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
@@ -588,6 +595,7 @@ fn export_site(
             config: crate::config::Config::load(&config)?,
             base,
             remote: None,
+            dumps_dir: None,
         },
         sparql_endpoint,
     };
@@ -622,6 +630,7 @@ async fn serve(
     settings: crate::server::Settings,
     watch: bool,
     remote: Option<crate::server::RemoteOptions>,
+    dumps_dir: Option<PathBuf>,
 ) -> Result<(), Failure> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -650,6 +659,7 @@ async fn serve(
         config,
         base,
         remote,
+        dumps_dir,
     };
     let build_options = options.clone();
     let published =

@@ -299,12 +299,20 @@ pub fn export_all(dataset: &Dataset, dir: &Path) -> Result<Vec<(String, String)>
     let mut sums = Vec::new();
     for format in Format::ALL {
         let name = dump_file_name(format);
-        let mut bytes = Vec::new();
-        write(dataset, format, None, &mut bytes)?;
-        let digest = Sha256::digest(&bytes);
-        sums.push((name.clone(), hex(&digest)));
         let path = staging.path().join(&name);
-        std::fs::write(&path, &bytes).map_err(|source| ExportError::Write { path, source })?;
+        let failed = |source| ExportError::Write {
+            path: path.clone(),
+            source,
+        };
+        // streamed to the file and hashed on the way: a dump is never whole in memory
+        let file = std::fs::File::create(&path).map_err(failed)?;
+        let mut out = Hashing {
+            inner: io::BufWriter::new(file),
+            digest: Sha256::new(),
+        };
+        write(dataset, format, None, &mut out)?;
+        out.inner.flush().map_err(failed)?;
+        sums.push((name.clone(), hex(&out.digest.finalize())));
     }
     let listing: String = sums
         .iter()
@@ -324,6 +332,23 @@ pub fn export_all(dataset: &Dataset, dir: &Path) -> Result<Vec<(String, String)>
         })?;
     }
     Ok(sums)
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    inner: W,
+    digest: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.digest.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Lowercase hexadecimal.

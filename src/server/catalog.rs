@@ -915,7 +915,7 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
         g.typed(
             &dist,
             dcat::BYTE_SIZE,
-            d.bytes.len().to_string(),
+            d.size.to_string(),
             xsd::NON_NEGATIVE_INTEGER,
         );
         let checksum = url(p, &format!("catalog#distribution-{ext}-checksum"));

@@ -139,14 +139,15 @@ pub async fn document(
             };
             let key = tag(repr);
             let etag = published.etag(&key);
-            cache_status = if published
-                .documents
-                .insert(&[&key], &repr.content_type(), &etag, &body)
-            {
-                super::cache::STORED
-            } else {
-                super::cache::MISSED
-            };
+            cache_status =
+                if published
+                    .documents
+                    .insert(&[&key], &repr.content_type(), &etag, &body)
+                {
+                    super::cache::STORED
+                } else {
+                    super::cache::MISSED
+                };
             (repr, body)
         }
     };

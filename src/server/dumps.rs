@@ -1,12 +1,163 @@
-//! `/dumps/`: the whole dataset in every format, made once per build, with `SHA256SUMS`,
-//! `ETag`/`Last-Modified` revalidation and `Content-Disposition`. (Not in front of a remote
-//! store: 404, saying why.)
+//! `/dumps/`: the whole dataset in every format, with `SHA256SUMS`, `ETag`/`Last-Modified`
+//! revalidation and `Content-Disposition`. (Not in front of a remote store: 404, saying why.)
+//!
+//! Dumps are files, streamed to clients: a large dataset's would not fit in memory. They are
+//! written once per content of the source files, into a directory named after a digest of
+//! that content (and of reti's version and the base), so a restart with unchanged data finds
+//! them and skips the export.
 
-use super::{AppState, cacheable, error_page, pages};
+use super::{AppState, BuildOptions, Dump, PublishError, cacheable, error_page, pages};
+use crate::dataset::Dataset;
+use crate::export::{self, ExportError, Format};
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Directories of dumps kept: the current content's and the previous one's (which requests
+/// of the previous build may still be reading).
+const KEEP: usize = 2;
+
+/// The dumps of `dataset`, written or found again, and their `SHA256SUMS`.
+pub fn prepare(
+    dataset: &Dataset,
+    options: &BuildOptions,
+) -> Result<(Vec<Dump>, String), PublishError> {
+    // By default, one directory per data directory and base, so that servers of other data
+    // never remove each other's dumps.
+    let root = options.dumps_dir.clone().unwrap_or_else(|| {
+        let data = std::fs::canonicalize(&options.data).unwrap_or_else(|_| options.data.clone());
+        let mut digest = Sha256::new();
+        digest.update(data.to_string_lossy().as_bytes());
+        digest.update([0]);
+        digest.update(options.base.as_str().as_bytes());
+        std::env::temp_dir()
+            .join("reti-dumps")
+            .join(&export::hex(&digest.finalize())[..16])
+    });
+    let dir = root.join(
+        content_digest(options).map_err(|source| ExportError::Write {
+            path: options.data.clone(),
+            source,
+        })?,
+    );
+    let sums_file = dir.join("SHA256SUMS");
+    // SHA256SUMS is moved in last: when it is there, every dump was (unless removed since)
+    let found = std::fs::read_to_string(&sums_file)
+        .ok()
+        .map(|text| parse_sums(&text))
+        .filter(|sums| {
+            Format::ALL.iter().all(|f| {
+                let name = export::dump_file_name(*f);
+                dir.join(&name).is_file() && sums.iter().any(|(n, _)| *n == name)
+            })
+        });
+    let sums = match found {
+        Some(sums) => sums,
+        None => export::export_all(dataset, &dir)?,
+    };
+    // mark it used, and forget the least recently used others
+    let _ =
+        std::fs::File::open(&sums_file).and_then(|f| f.set_modified(std::time::SystemTime::now()));
+    forget_old(&root);
+    let mut dumps = Vec::new();
+    for format in Format::ALL {
+        let name = export::dump_file_name(format);
+        let path = dir.join(&name);
+        let size = std::fs::metadata(&path)
+            .map_err(|source| ExportError::Write {
+                path: path.clone(),
+                source,
+            })?
+            .len();
+        let sha256 = sums
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_default();
+        dumps.push(Dump {
+            format,
+            name,
+            path,
+            size,
+            sha256,
+        });
+    }
+    let listing = dumps
+        .iter()
+        .map(|d| format!("{}  {}\n", d.sha256, d.name))
+        .collect();
+    Ok((dumps, listing))
+}
+
+/// A digest of everything the dumps depend on: reti's version, the base, and every source
+/// file's name and content.
+fn content_digest(options: &BuildOptions) -> std::io::Result<String> {
+    let mut files = Vec::new();
+    collect(&options.data, &mut files)?;
+    files.sort();
+    let mut digest = Sha256::new();
+    digest.update(env!("CARGO_PKG_VERSION").as_bytes());
+    digest.update([0]);
+    digest.update(options.base.as_str().as_bytes());
+    for file in files {
+        let relative = file.strip_prefix(&options.data).unwrap_or(&file);
+        digest.update([0]);
+        digest.update(relative.to_string_lossy().as_bytes());
+        digest.update([0]);
+        digest.update(std::fs::read(&file)?);
+    }
+    Ok(export::hex(&digest.finalize())[..32].to_owned())
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn parse_sums(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(sum, name)| (name.to_owned(), sum.to_owned()))
+        .collect()
+}
+
+/// Removes all but the [`KEEP`] most recently used dump directories under `root`.
+fn forget_old(root: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .map(|p| {
+            let used = std::fs::metadata(p.join("SHA256SUMS"))
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+            (used, p)
+        })
+        .collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for (_, dir) in dirs.into_iter().skip(KEEP) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
 
 /// `GET /dumps/`: HTML for browsers, JSON otherwise.
 pub async fn list(
@@ -33,7 +184,7 @@ pub async fn list(
                         "name": d.name,
                         "url": published.url(&format!("dumps/{}", d.name)),
                         "mediaType": d.format.media_type(),
-                        "byteSize": d.bytes.len(),
+                        "byteSize": d.size,
                         "sha256": d.sha256,
                         "namedGraphs": d.format.keeps_graphs(),
                     })
@@ -58,18 +209,38 @@ pub async fn file(
     if published.dataset.remote().is_some() {
         return not_here(&headers);
     }
-    let (bytes, content_type, etag) = if name == "SHA256SUMS" {
+    let (body, content_type, etag, size) = if name == "SHA256SUMS" {
+        let sums = published.sha256sums.clone();
+        let size = sums.len() as u64;
         (
-            published.sha256sums.clone(),
+            Body::from(sums),
             "text/plain; charset=utf-8".to_owned(),
             published.etag("sha256sums"),
+            size,
         )
     } else if let Some(d) = published.dumps.iter().find(|d| d.name == name) {
         let ct = match d.format {
-            crate::export::Format::Turtle => "text/turtle; charset=utf-8".to_owned(),
+            Format::Turtle => "text/turtle; charset=utf-8".to_owned(),
             f => f.media_type().to_owned(),
         };
-        (d.bytes.clone(), ct, format!("\"{}\"", d.sha256))
+        let file = match tokio::fs::File::open(&d.path).await {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::error!("dump {} cannot be read: {e}", d.path.display());
+                return error_page(
+                    &headers,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the dump cannot be read just now; try again shortly",
+                );
+            }
+        };
+        let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 << 10);
+        (
+            Body::from_stream(stream),
+            ct,
+            format!("\"{}\"", d.sha256),
+            d.size,
+        )
     } else {
         return error_page(
             &headers,
@@ -77,13 +248,13 @@ pub async fn file(
             &format!("no dump is named {name}; see /dumps/"),
         );
     };
-    let mut response = cacheable(&headers, &published, etag, &content_type, bytes);
-    if response.status() == StatusCode::OK
-        && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-    {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, v);
+    let mut response = cacheable(&headers, &published, etag, &content_type, body);
+    if response.status() == StatusCode::OK {
+        let h = response.headers_mut();
+        h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
     }
     response.into_response()
 }

@@ -73,6 +73,9 @@ pub struct BuildOptions {
     pub base: Base,
     /// Serve the data of a remote SPARQL endpoint instead of building it from `data`.
     pub remote: Option<RemoteOptions>,
+    /// Where dumps are written, and found again by the next start with the same data
+    /// (default: `reti-dumps` in the system's temporary directory).
+    pub dumps_dir: Option<PathBuf>,
 }
 
 /// A remote store to serve (`reti serve --sparql-endpoint`).
@@ -93,6 +96,7 @@ impl BuildOptions {
             config: Config::default(),
             base: Base::new(base)?,
             remote: None,
+            dumps_dir: None,
         })
     }
 }
@@ -117,15 +121,18 @@ pub enum PublishError {
     Backend(#[from] BackendError),
 }
 
-/// One dump file, serialised once per build.
+/// One dump file, serialised once per build (or found from an earlier run with the same
+/// data) and served from disk: a large dataset's dumps need not fit in memory.
 #[derive(Debug, Clone)]
 pub struct Dump {
     /// Its format.
     pub format: Format,
     /// `reti.{ext}`.
     pub name: String,
-    /// The content.
-    pub bytes: Bytes,
+    /// The file.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub size: u64,
     /// Lowercase hex SHA-256 of the content.
     pub sha256: String,
 }
@@ -170,21 +177,7 @@ impl Published {
         let dataset = Dataset::build(&options.data, options.base.clone())?;
         let queries =
             stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
-        let mut dumps = Vec::new();
-        for format in Format::ALL {
-            let mut bytes = Vec::new();
-            export::write(&dataset, format, None, &mut bytes)?;
-            dumps.push(Dump {
-                format,
-                name: export::dump_file_name(format),
-                sha256: export::hex(&Sha256::digest(&bytes)),
-                bytes: bytes.into(),
-            });
-        }
-        let sha256sums: String = dumps
-            .iter()
-            .map(|d| format!("{}  {}\n", d.sha256, d.name))
-            .collect();
+        let (dumps, sha256sums) = dumps::prepare(&dataset, options)?;
         // Everything a response may show: the data, the catalog metadata, the stored queries.
         let version = version(sha256sums.as_bytes(), &options.config, &queries);
         let modified =

@@ -169,7 +169,7 @@ pub async fn home(
             "@type": "DataDownload",
             "contentUrl": p.url(&format!("dumps/{}", d.name)),
             "encodingFormat": d.format.media_type(),
-            "contentSize": d.bytes.len().to_string(),
+            "contentSize": d.size.to_string(),
         })).collect::<Vec<_>>(),
     });
     let rows = match super::blocking({
@@ -394,8 +394,8 @@ pub fn dumps_page(p: &Published, lang: Lang) -> String {
         .map(|d| DumpRow {
             name: d.name.clone(),
             media_type: d.format.media_type().to_owned(),
-            bytes: d.bytes.len(),
-            human: view::human_size(d.bytes.len()),
+            bytes: d.size as usize,
+            human: view::human_size(d.size as usize),
             sha256: d.sha256.clone(),
             named_graphs: d.format.keeps_graphs(),
         })

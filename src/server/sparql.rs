@@ -221,7 +221,14 @@ async fn answer(
         return answered(headers, &published, etag, "", Bytes::new(), HIT);
     }
     if let Some(hit) = published.answers.get(&key) {
-        return answered(headers, &published, hit.etag, &hit.content_type, hit.bytes, HIT);
+        return answered(
+            headers,
+            &published,
+            hit.etag,
+            &hit.content_type,
+            hit.bytes,
+            HIT,
+        );
     }
     let query = match parse(&published, &text).await {
         Ok(q) => q,
@@ -262,7 +269,10 @@ async fn answer(
                 .into_iter()
                 .flatten()
                 .collect();
-            let status = if published.answers.insert(&keys, &content_type, &etag, &bytes) {
+            let status = if published
+                .answers
+                .insert(&keys, &content_type, &etag, &bytes)
+            {
                 STORED
             } else {
                 MISSED

@@ -379,7 +379,7 @@ fn stored_queries_dumps_and_ontology_pages() {
         assert!(links(&dumps).contains(&format!("/dumps/{}", d.name)));
         assert!(
             rows.iter()
-                .any(|r| r[0] == d.name && r[2] == d.bytes.len().to_string() && r[4] == d.sha256),
+                .any(|r| r[0] == d.name && r[2] == d.size.to_string() && r[4] == d.sha256),
             "{} row",
             d.name
         );

@@ -11,6 +11,8 @@ pub struct TestServer {
     /// The state, to inspect or replace what is served.
     pub state: Arc<AppState>,
     runtime: tokio::runtime::Runtime,
+    /// Where this server's dumps are written (unless the test chose a directory).
+    _dumps: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -49,6 +51,8 @@ impl TestServer {
         let mut options = BuildOptions::defaults(&url).expect("base");
         options.data = crate::data_dir();
         options.queries = crate::root().join("queries");
+        let dumps = tempfile::tempdir().expect("dumps directory");
+        options.dumps_dir = Some(dumps.path().to_owned());
         adjust(&mut options);
         let published = Published::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
         let state = AppState::new(published, settings);
@@ -66,6 +70,7 @@ impl TestServer {
             url,
             state,
             runtime,
+            _dumps: dumps,
         }
     }
 

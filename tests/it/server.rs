@@ -753,3 +753,76 @@ fn answers_and_documents_are_cached_per_build_and_revalidated() {
     assert_eq!(header(&h, "cache-status"), "reti; fwd=miss; stored");
     assert!(text(&turtle).contains("Young Italian Artists (renamed)"));
 }
+
+/// Dumps are files, streamed with their length; a start with the same data finds them and
+/// does not export again; changed data gets dumps of its own; a dump removed by hand is made
+/// again.
+#[test]
+fn dumps_are_files_found_again_by_a_start_with_the_same_data() {
+    let data = tempfile::tempdir().expect("tempdir");
+    crate::copy_dir(&crate::data_dir(), data.path());
+    let dumps = tempfile::tempdir().expect("tempdir");
+    let options = |base: &str| {
+        let mut o = reti::server::BuildOptions::defaults(base).expect("base");
+        o.data = data.path().to_owned();
+        o.queries = crate::root().join("queries");
+        o.dumps_dir = Some(dumps.path().to_owned());
+        o
+    };
+    let s = TestServer::with(Settings::default(), |o| *o = options("http://x.invalid/"));
+    let first = s.state.current();
+    let nt = first
+        .dumps
+        .iter()
+        .find(|d| d.name == "reti.nt")
+        .expect("reti.nt");
+    assert!(nt.path.starts_with(dumps.path()));
+    let (status, h, body) = s.block_on(get(&s.at("dumps/reti.nt"), &[]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "content-length"), nt.size.to_string());
+    assert_eq!(body, std::fs::read(&nt.path).expect("dump file"));
+    let written = std::fs::metadata(&nt.path)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+
+    // the same data again: the same files, not written again
+    let again = reti::server::Published::build(&options("http://x.invalid/")).expect("build");
+    let nt_again = again
+        .dumps
+        .iter()
+        .find(|d| d.name == "reti.nt")
+        .expect("reti.nt");
+    assert_eq!(nt_again.path, nt.path);
+    assert_eq!(nt_again.sha256, nt.sha256);
+    let mtime = std::fs::metadata(&nt.path)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    assert_eq!(mtime, written, "the dump was written again");
+
+    // another base: other dumps, beside the first
+    let other = reti::server::Published::build(&options("http://y.invalid/")).expect("build");
+    let nt_other = other
+        .dumps
+        .iter()
+        .find(|d| d.name == "reti.nt")
+        .expect("reti.nt");
+    assert_ne!(nt_other.path, nt.path);
+    assert!(nt.path.is_file());
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(&nt_other.path).expect("dump"))
+            .contains("<http://y.invalid/id/")
+    );
+
+    // a dump removed by hand is made again, the same
+    std::fs::remove_file(&nt.path).expect("remove");
+    let remade = reti::server::Published::build(&options("http://x.invalid/")).expect("build");
+    let nt_remade = remade
+        .dumps
+        .iter()
+        .find(|d| d.name == "reti.nt")
+        .expect("reti.nt");
+    assert_eq!(nt_remade.sha256, nt.sha256);
+    assert_eq!(std::fs::read(&nt.path).expect("dump"), body);
+}

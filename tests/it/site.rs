@@ -28,6 +28,7 @@ fn options(endpoint: Option<&str>) -> SiteOptions {
             config: Config::default(),
             base: Base::new(BASE).expect("base"),
             remote: None,
+            dumps_dir: None,
         },
         sparql_endpoint: endpoint.map(str::to_owned),
     }
