@@ -2,8 +2,10 @@
 //! the same dataset's N-Quads dump, in this process, in the same run.
 //!
 //! ```text
-//! cargo bench --bench scale -- --sizes 1000,10000,100000,1000000 --runs 3
-//! cargo bench --bench scale -- --smoke      # one tiny size, once: CI checks it still runs
+//! cargo bench --bench scale -- --sizes 1000,10000,100000 --runs 3
+//! cargo bench --bench scale -- --sizes 1000000 --runs 1 --formats nt   # about 10 minutes
+//! cargo bench --bench scale -- --smoke      # one tiny size, once
+//! cargo test --benches                      # the same smoke run, as CI does
 //! ```
 //!
 //! For each size (memberships, over 10 networks, from `reti synth`'s generator with seed 1) it
@@ -27,13 +29,20 @@ use std::time::{Duration, Instant};
 struct Options {
     sizes: Vec<usize>,
     runs: usize,
+    formats: Vec<Format>,
 }
 
 fn options() -> Options {
     let mut options = Options {
         sizes: vec![1_000, 10_000, 100_000],
         runs: 3,
+        formats: Format::ALL.to_vec(),
     };
+    // run by `cargo test --benches` (no `--bench`): the smoke mode, so CI checks it still runs
+    if !std::env::args().any(|a| a == "--bench") {
+        options.sizes = vec![200];
+        options.runs = 1;
+    }
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -50,6 +59,14 @@ fn options() -> Options {
                     .collect();
             }
             "--runs" => options.runs = args.next().and_then(|r| r.parse().ok()).unwrap_or(3),
+            // formats to time the export of (`--formats nt,nq`; `--formats ''` for none)
+            "--formats" => {
+                let names = args.next().unwrap_or_default();
+                options.formats = Format::ALL
+                    .into_iter()
+                    .filter(|f| names.split(',').any(|n| n.trim() == f.extension()))
+                    .collect();
+            }
             _ => {} // `--bench`, passed by cargo
         }
     }
@@ -179,7 +196,7 @@ fn main() {
         .expect("export");
         let quads = dataset.summary().quads;
         // export: each format, streamed into a counter
-        for format in Format::ALL {
+        for &format in &options.formats {
             let ((), t, p) = measured(|| {
                 let mut counter = Counter(0);
                 export::write(&dataset, format, None, &mut counter).expect("export");

@@ -15,7 +15,7 @@ use crate::model::{Model, ModelProblems, OrgKind};
 use crate::rdf::{self, Base};
 use crate::source::{self, SourceError};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Quad, Triple};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
 use std::collections::BTreeMap;
@@ -413,6 +413,67 @@ impl Dataset {
         }
         quads.sort_by_cached_key(sort_key);
         Ok(quads)
+    }
+
+    /// Hands `f` every quad of `graphs` (`GraphName::DefaultGraph` is the merged graph) in dump
+    /// order: by graph, subject, predicate (`rdf:type` first), object, each by its N-Triples
+    /// form. One subject's quads are sorted at a time, so memory grows with the number of
+    /// subjects, not of quads: large dumps stream.
+    pub fn for_each_sorted<E: From<StorageError>>(
+        &self,
+        graphs: &[GraphName],
+        mut f: impl FnMut(Quad) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut graphs = graphs.to_vec();
+        graphs.sort_by_cached_key(ToString::to_string);
+        for graph in &graphs {
+            let mut subjects = self.subjects(graph)?;
+            subjects.sort_by_cached_key(ToString::to_string);
+            for subject in subjects {
+                let mut quads = self
+                    .store
+                    .quads_for_pattern(Some(subject.as_ref()), None, None, Some(graph.as_ref()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                quads.sort_by_cached_key(sort_key);
+                for quad in quads {
+                    f(quad)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The distinct subjects of a graph, found by SPARQL, which works on the store's encoded
+    /// terms and decodes only the subjects.
+    fn subjects(&self, graph: &GraphName) -> Result<Vec<NamedOrBlankNode>, StorageError> {
+        let query = match graph {
+            GraphName::NamedNode(g) => {
+                format!("SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+            }
+            _ => "SELECT DISTINCT ?s WHERE { ?s ?p ?o }".to_owned(),
+        };
+        let failed = |e: &dyn std::fmt::Display| StorageError::Other(e.to_string().into());
+        let results = SparqlEvaluator::new()
+            .parse_query(&query)
+            .map_err(|e| failed(&e))?
+            .on_store(&self.store)
+            .execute()
+            .map_err(|e| failed(&e))?;
+        let mut subjects = Vec::new();
+        if let QueryResults::Solutions(solutions) = results {
+            for solution in solutions {
+                match solution.map_err(|e| failed(&e))?.get("s") {
+                    Some(oxigraph::model::Term::NamedNode(n)) => {
+                        subjects.push(NamedOrBlankNode::NamedNode(n.clone()))
+                    }
+                    Some(oxigraph::model::Term::BlankNode(b)) => {
+                        subjects.push(NamedOrBlankNode::BlankNode(b.clone()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(subjects)
     }
 
     /// The triples of the merged graph (or of one named graph), sorted.

@@ -8,7 +8,7 @@
 use crate::dataset::Dataset;
 use crate::jsonld;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNode, Quad, Triple};
+use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
 use oxigraph::store::StorageError;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -147,11 +147,32 @@ pub fn write(
         }
     }
     let prefixes = dataset.base().prefixes();
-    if format.keeps_graphs() {
-        write_quads(&dataset.sorted_quads(graph)?, format, &prefixes, out)?;
-    } else {
+    if format == Format::JsonLd {
+        // compaction needs the whole graph at once
         write_triples(&dataset.union_triples(graph)?, format, &prefixes, out)?;
+        return Ok(());
     }
+    let graphs: Vec<GraphName> = match graph {
+        Some(g) => vec![g.clone().into()],
+        None if format.keeps_graphs() => {
+            dataset.graphs()?.into_iter().map(GraphName::from).collect()
+        }
+        None => vec![GraphName::DefaultGraph],
+    };
+    // streamed, one subject at a time
+    let mut serializer = serializer(format, &prefixes).for_writer(out);
+    if format.keeps_graphs() {
+        dataset.for_each_sorted(&graphs, |q| {
+            serializer.serialize_quad(&q).map_err(ExportError::Io)
+        })?;
+    } else {
+        dataset.for_each_sorted(&graphs, |q| {
+            serializer
+                .serialize_triple(&Triple::from(q))
+                .map_err(ExportError::Io)
+        })?;
+    }
+    serializer.finish()?.flush()?;
     Ok(())
 }
 

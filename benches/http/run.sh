@@ -30,6 +30,7 @@ base="http://localhost:7878/"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 command -v oxigraph >/dev/null || python3 -m pip install --quiet --disable-pip-version-check oxigraph==0.5.13
 if [ -z "$reti" ]; then
   cargo build --release --quiet
