@@ -509,6 +509,8 @@ struct Builder<'r> {
     place_ids: HashMap<String, PlaceId>,
     /// Where each entity was first written, for "defined here" hints.
     first_seen: HashMap<(char, usize), (String, usize)>,
+    /// Slugs of the figures so far (a place's population is one: there may be many).
+    figure_slugs: std::collections::HashSet<String>,
 }
 
 impl Model {
@@ -530,6 +532,7 @@ impl Model {
             org_ids: HashMap::new(),
             place_ids: HashMap::new(),
             first_seen: HashMap::new(),
+            figure_slugs: Default::default(),
         };
         b.sources();
         b.concepts();
@@ -1508,7 +1511,7 @@ impl Builder<'_> {
         if let Some(d) = date {
             slug = format!("{slug}-{d}");
         }
-        if self.model.figures.iter().any(|f| f.slug == slug) {
+        if !self.figure_slugs.insert(slug.clone()) {
             self.error(r, span, format!("duplicate figure `{slug}`: this source already states this measure for this date"), Some("keep one record, or give the figures different dates".into()));
             return;
         }
