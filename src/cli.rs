@@ -534,6 +534,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 base,
                 remote: None,
                 dumps_dir: None,
+                dumps_in_memory: crate::server::DUMPS_IN_MEMORY,
             };
             let published = crate::server::Published::build(&options).map_err(|e| match e {
                 crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
@@ -596,6 +597,7 @@ fn export_site(
             base,
             remote: None,
             dumps_dir: None,
+            dumps_in_memory: crate::server::DUMPS_IN_MEMORY,
         },
         sparql_endpoint,
     };
@@ -660,6 +662,7 @@ async fn serve(
         base,
         remote,
         dumps_dir,
+        dumps_in_memory: crate::server::DUMPS_IN_MEMORY,
     };
     let build_options = options.clone();
     let published =

@@ -78,12 +78,22 @@ pub fn prepare(
             .find(|(n, _)| *n == name)
             .map(|(_, s)| s.clone())
             .unwrap_or_default();
+        let bytes = if size <= options.dumps_in_memory {
+            let read = std::fs::read(&path).map_err(|source| ExportError::Write {
+                path: path.clone(),
+                source,
+            })?;
+            Some(read.into())
+        } else {
+            None
+        };
         dumps.push(Dump {
             format,
             name,
             path,
             size,
             sha256,
+            bytes,
         });
     }
     let listing = dumps
@@ -223,24 +233,33 @@ pub async fn file(
             Format::Turtle => "text/turtle; charset=utf-8".to_owned(),
             f => f.media_type().to_owned(),
         };
-        let file = match tokio::fs::File::open(&d.path).await {
-            Ok(f) => f,
-            Err(e) => {
-                tracing::error!("dump {} cannot be read: {e}", d.path.display());
-                return error_page(
-                    &headers,
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "the dump cannot be read just now; try again shortly",
-                );
-            }
-        };
-        let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 << 10);
-        (
-            Body::from_stream(stream),
-            ct,
-            format!("\"{}\"", d.sha256),
-            d.size,
-        )
+        if let Some(bytes) = &d.bytes {
+            (
+                Body::from(bytes.clone()),
+                ct,
+                format!("\"{}\"", d.sha256),
+                d.size,
+            )
+        } else {
+            let file = match tokio::fs::File::open(&d.path).await {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::error!("dump {} cannot be read: {e}", d.path.display());
+                    return error_page(
+                        &headers,
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "the dump cannot be read just now; try again shortly",
+                    );
+                }
+            };
+            let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
+            (
+                Body::from_stream(stream),
+                ct,
+                format!("\"{}\"", d.sha256),
+                d.size,
+            )
+        }
     } else {
         return error_page(
             &headers,

@@ -76,7 +76,13 @@ pub struct BuildOptions {
     /// Where dumps are written, and found again by the next start with the same data
     /// (default: `reti-dumps` in the system's temporary directory).
     pub dumps_dir: Option<PathBuf>,
+    /// Dumps up to this size are also kept in memory; larger ones are streamed from disk.
+    pub dumps_in_memory: u64,
 }
+
+/// Dumps up to 32 MiB are kept in memory: a small dataset's are served as fast as by a static
+/// file server; a large dataset's are streamed from disk.
+pub const DUMPS_IN_MEMORY: u64 = 32 << 20;
 
 /// A remote store to serve (`reti serve --sparql-endpoint`).
 #[derive(Debug, Clone)]
@@ -97,6 +103,7 @@ impl BuildOptions {
             base: Base::new(base)?,
             remote: None,
             dumps_dir: None,
+            dumps_in_memory: DUMPS_IN_MEMORY,
         })
     }
 }
@@ -133,6 +140,9 @@ pub struct Dump {
     pub path: PathBuf,
     /// Its size in bytes.
     pub size: u64,
+    /// The content, when small enough to keep in memory (see [`dumps`]): served without
+    /// reading the file.
+    pub bytes: Option<Bytes>,
     /// Lowercase hex SHA-256 of the content.
     pub sha256: String,
 }

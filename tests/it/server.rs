@@ -777,10 +777,31 @@ fn dumps_are_files_found_again_by_a_start_with_the_same_data() {
         .find(|d| d.name == "reti.nt")
         .expect("reti.nt");
     assert!(nt.path.starts_with(dumps.path()));
+    assert!(nt.bytes.is_some(), "a small dump is kept in memory");
     let (status, h, body) = s.block_on(get(&s.at("dumps/reti.nt"), &[]));
     assert_eq!(status, 200);
     assert_eq!(header(&h, "content-length"), nt.size.to_string());
     assert_eq!(body, std::fs::read(&nt.path).expect("dump file"));
+
+    // larger than what is kept in memory: streamed from the file, the same bytes
+    let streaming = TestServer::with(Settings::default(), |o| {
+        *o = options("http://x.invalid/");
+        o.dumps_in_memory = 0;
+    });
+    let current = streaming.state.current();
+    assert!(current.dumps.iter().all(|d| d.bytes.is_none()));
+    for d in &current.dumps {
+        let (status, h, streamed) =
+            streaming.block_on(get(&streaming.at(&format!("dumps/{}", d.name)), &[]));
+        assert_eq!(status, 200, "{}", d.name);
+        assert_eq!(header(&h, "content-length"), d.size.to_string());
+        assert_eq!(
+            streamed,
+            std::fs::read(&d.path).expect("dump file"),
+            "{}",
+            d.name
+        );
+    }
     let written = std::fs::metadata(&nt.path)
         .expect("meta")
         .modified()
