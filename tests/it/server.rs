@@ -629,18 +629,29 @@ fn cors_health_and_unknown_paths() {
 
 #[test]
 fn request_bodies_are_limited() {
+    use std::io::{Read, Write};
     let s = server();
-    let big = format!("SELECT * WHERE {{ ?s ?p ?o }} # {}", "x".repeat(2 << 20));
-    let response = s.block_on(async {
-        client()
-            .post(s.at("sparql"))
-            .header("Content-Type", "application/sparql-query")
-            .body(big)
-            .send()
-            .await
-            .expect("post")
-    });
-    assert_eq!(response.status(), 413);
+    // The declared length alone is refused: the server answers 413 before any of the body is
+    // sent (a client that sends the body anyway may find the connection closed under it).
+    let address = s.url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST /sparql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/sparql-query\r\n\
+         Content-Length: {}\r\n\r\nSELECT",
+        2 << 20
+    )
+    .expect("send");
+    let mut head = [0u8; 64];
+    let n = stream.read(&mut head).expect("an answer before the body");
+    assert!(
+        text(&head[..n]).starts_with("HTTP/1.1 413 "),
+        "{}",
+        text(&head[..n])
+    );
 }
 
 #[test]
