@@ -299,6 +299,14 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
     }
 }
 
+/// The value of a duration option: a positive number of seconds that a `Duration` can hold.
+fn seconds(option: &str, value: f64) -> Result<std::time::Duration, Failure> {
+    std::time::Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero() && value > 0.0)
+        .ok_or_else(|| usage(format!("{option} must be a positive number of seconds")))
+}
+
 fn usage(message: String) -> Failure {
     Failure {
         code: 2,
@@ -367,16 +375,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             remote_timeout,
             dumps_dir,
         } => {
-            if !(query_timeout > 0.0 && query_timeout.is_finite()) {
-                return Err(usage(
-                    "--query-timeout must be a positive number of seconds".into(),
-                ));
-            }
-            if !(remote_timeout > 0.0 && remote_timeout.is_finite()) {
-                return Err(usage(
-                    "--remote-timeout must be a positive number of seconds".into(),
-                ));
-            }
+            let query_timeout = seconds("--query-timeout", query_timeout)?;
+            let remote_timeout = seconds("--remote-timeout", remote_timeout)?;
             if watch && sparql_endpoint.is_some() {
                 return Err(usage(
                     "--watch rebuilds from --data, but with --sparql-endpoint the data is in the remote store: send SIGHUP to read its counts again".into(),
@@ -384,11 +384,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             let remote = sparql_endpoint.map(|endpoint| crate::server::RemoteOptions {
                 endpoint,
-                timeout: std::time::Duration::from_secs_f64(remote_timeout),
+                timeout: remote_timeout,
             });
             let config = crate::config::Config::load(&config)?;
             let settings = crate::server::Settings {
-                query_timeout: std::time::Duration::from_secs_f64(query_timeout),
+                query_timeout,
                 max_concurrent_queries,
                 ..crate::server::Settings::default()
             };
@@ -487,11 +487,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             queries,
             config,
         } => {
-            if !(timeout > 0.0 && timeout.is_finite()) {
-                return Err(usage(
-                    "--timeout must be a positive number of seconds".into(),
-                ));
-            }
+            let timeout = seconds("--timeout", timeout)?;
             let from_env = |option: &str, var: &str| {
                 std::env::var(var).map_err(|_| {
                     usage(format!(
@@ -522,7 +518,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 query: query_endpoint,
                 auth,
                 retries,
-                timeout: std::time::Duration::from_secs_f64(timeout),
+                timeout,
                 backoff: std::time::Duration::from_millis(500),
             })
             .map_err(|e| usage(e.to_string()))?;
