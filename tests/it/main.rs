@@ -51,6 +51,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A loopback port nobody listens on now (another process may take it before it is used:
+/// callers that start a server on it retry or tolerate that).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The `oxigraph` server command (`pip install oxigraph`); the tests that need it fail without
+/// it rather than pass untested.
+pub fn oxigraph() -> Command {
+    match Command::new("oxigraph").arg("--version").output() {
+        Ok(out) if out.status.success() => Command::new("oxigraph"),
+        _ => panic!(
+            "these tests need the `oxigraph` server on PATH: \
+             python3 -m pip install oxigraph==0.5.13 (as .ci/run does)"
+        ),
+    }
+}
+
 /// The `reti` binary built for these tests.
 pub fn reti() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_reti"));

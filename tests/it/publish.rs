@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,21 +31,10 @@ struct Oxigraph {
 impl Oxigraph {
     /// Starts a server on `location` (kept across restarts), on a free port.
     fn start(location: &Path) -> Self {
-        let found = Command::new("oxigraph")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found,
-            "the `oxigraph` server is not on PATH: install it with `pip install oxigraph==0.5.13` (as .ci/run does)"
-        );
         // a free port may be taken between dropping the probe and the server binding it: retry
         for _ in 0..5 {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("free port")
-                .port();
-            let mut child = Command::new("oxigraph")
+            let port = crate::free_port();
+            let mut child = crate::oxigraph()
                 .arg("serve")
                 .arg("--location")
                 .arg(location)

@@ -18,28 +18,10 @@ use reti::rdf::Base;
 use reti::server::{AppState, BuildOptions, PublishError, Published, RemoteOptions, Settings};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-/// The `oxigraph` command; these tests fail without it rather than pass untested.
-fn oxigraph() -> Command {
-    match Command::new("oxigraph").arg("--version").output() {
-        Ok(out) if out.status.success() => Command::new("oxigraph"),
-        _ => panic!(
-            "the remote-endpoint tests need the `oxigraph` binary on PATH: \
-             python3 -m pip install oxigraph==0.5.13"
-        ),
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 /// An Oxigraph server holding the shipped data exported under `base`, loaded as an operator
 /// would: the named graphs (`reti export --format nq`) and their merge as the default graph
@@ -64,7 +46,7 @@ impl Store {
             files.push(path);
         }
         let db = dir.path().join("db");
-        let loaded = oxigraph()
+        let loaded = crate::oxigraph()
             .arg("load")
             .arg("--location")
             .arg(&db)
@@ -77,8 +59,8 @@ impl Store {
             "oxigraph load failed: {}",
             String::from_utf8_lossy(&loaded.stderr)
         );
-        let port = free_port();
-        let child = oxigraph()
+        let port = crate::free_port();
+        let child = crate::oxigraph()
             .arg("serve-read-only")
             .arg("--location")
             .arg(&db)
@@ -899,7 +881,7 @@ fn start_up_needs_a_store_with_reti_data_under_the_base() {
     );
 
     // a store that is down: exit 1, saying so
-    let dead = format!("http://127.0.0.1:{}/query", free_port());
+    let dead = format!("http://127.0.0.1:{}/query", crate::free_port());
     let out = crate::reti()
         .args(["serve", "--bind", "127.0.0.1:0", "--sparql-endpoint", &dead])
         .output()
@@ -918,6 +900,7 @@ fn start_up_needs_a_store_with_reti_data_under_the_base() {
         vec!["--sparql-endpoint", "ftp://store.example.org/query"],
         vec!["--sparql-endpoint", &dead, "--watch"],
         vec!["--sparql-endpoint", &dead, "--remote-timeout", "0"],
+        vec!["--sparql-endpoint", &dead, "--remote-timeout", "1e300"],
     ] {
         let out = crate::reti()
             .args(["serve", "--bind", "127.0.0.1:0"])

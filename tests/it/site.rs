@@ -362,13 +362,6 @@ impl WebServer {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 /// Waits until `port` accepts connections; panics with the server's log if it exits first.
 fn wait_for(child: &mut Child, port: u16, log: &Path, name: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -403,7 +396,7 @@ fn nginx(site: &Path) -> WebServer {
     let nginx = program(&["/usr/sbin/nginx", "/usr/bin/nginx"], "nginx");
     let dir = public_tempdir();
     let d = dir.path().display();
-    let port = free_port();
+    let port = crate::free_port();
     let server = site.join("_server");
     let conf = format!(
         "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\n\
@@ -448,7 +441,7 @@ fn apache(site: &Path, htaccess: bool) -> WebServer {
         .expect("Apache modules directory");
     let dir = public_tempdir();
     let d = dir.path().display();
-    let port = free_port();
+    let port = crate::free_port();
     let is_root = Command::new("id")
         .arg("-u")
         .output()
