@@ -233,16 +233,12 @@ pub async fn file(
             Format::Turtle => "text/turtle; charset=utf-8".to_owned(),
             f => f.media_type().to_owned(),
         };
-        if let Some(bytes) = &d.bytes {
-            (
-                Body::from(bytes.clone()),
-                ct,
-                format!("\"{}\"", d.sha256),
-                d.size,
-            )
-        } else {
-            let file = match tokio::fs::File::open(&d.path).await {
-                Ok(f) => f,
+        let body = match &d.bytes {
+            Some(bytes) => Body::from(bytes.clone()),
+            None => match tokio::fs::File::open(&d.path).await {
+                Ok(file) => {
+                    Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20))
+                }
                 Err(e) => {
                     tracing::error!("dump {} cannot be read: {e}", d.path.display());
                     return error_page(
@@ -251,15 +247,9 @@ pub async fn file(
                         "the dump cannot be read just now; try again shortly",
                     );
                 }
-            };
-            let stream = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
-            (
-                Body::from_stream(stream),
-                ct,
-                format!("\"{}\"", d.sha256),
-                d.size,
-            )
-        }
+            },
+        };
+        (body, ct, format!("\"{}\"", d.sha256), d.size)
     } else {
         return error_page(
             &headers,
