@@ -147,11 +147,6 @@ pub fn write(
         }
     }
     let prefixes = dataset.base().prefixes();
-    if format == Format::JsonLd {
-        // compaction needs the whole graph at once
-        write_triples(&dataset.union_triples(graph)?, format, &prefixes, out)?;
-        return Ok(());
-    }
     let graphs: Vec<GraphName> = match graph {
         Some(g) => vec![g.clone().into()],
         None if format.keeps_graphs() => {
@@ -160,6 +155,15 @@ pub fn write(
         None => vec![GraphName::DefaultGraph],
     };
     // streamed, one subject at a time
+    if format == Format::JsonLd {
+        // the merged graph (or the one asked for) as one compacted document
+        let mut writer = jsonld::Writer::new(out, &prefixes)?;
+        dataset.for_each_sorted(&graphs, |q| {
+            writer.triple(&Triple::from(q)).map_err(ExportError::Io)
+        })?;
+        writer.finish()?;
+        return Ok(());
+    }
     let mut serializer = serializer(format, &prefixes).for_writer(out);
     if format.keeps_graphs() {
         dataset.for_each_sorted(&graphs, |q| {
@@ -195,13 +199,15 @@ pub fn write_triples(
     triples: &[Triple],
     format: Format,
     prefixes: &[(String, String)],
-    mut out: impl Write,
+    out: impl Write,
 ) -> io::Result<()> {
     if format == Format::JsonLd {
-        let doc = jsonld::compact(triples, prefixes);
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        out.write_all(b"\n")?;
-        return out.flush();
+        let mut writer = jsonld::Writer::new(out, prefixes)?;
+        for t in triples {
+            writer.triple(t)?;
+        }
+        writer.finish()?;
+        return Ok(());
     }
     let mut serializer = serializer(format, prefixes).for_writer(out);
     for t in triples {
