@@ -6,7 +6,12 @@
 //! cargo bench --bench scale -- --sizes 1000000 --runs 1 --formats nt   # about 10 minutes
 //! cargo bench --bench scale -- --smoke      # one tiny size, once
 //! cargo test --benches                      # the same smoke run, as CI does
+//! cargo bench --bench scale --features rocksdb -- --store --sizes 1000000 --runs 1 --formats ''
 //! ```
+//!
+//! With `--store` (feature `rocksdb`), both sides build on disk instead: reti's
+//! `Dataset::build_on_disk` (as `reti serve --store`) against the bulk loader of an on-disk
+//! Oxigraph store, each run into a fresh directory.
 //!
 //! For each size (memberships, over 10 networks, from `reti synth`'s generator with seed 1) it
 //! prints the median build time of reti (source files → validated model → store, with the
@@ -30,6 +35,15 @@ struct Options {
     sizes: Vec<usize>,
     runs: usize,
     formats: Vec<Format>,
+    /// Build on disk (`--store`) instead of in memory.
+    on_disk: bool,
+}
+
+/// A fresh directory for an on-disk store, under the benchmark's temporary directory.
+fn fresh_dir(work: &Path) -> std::path::PathBuf {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    work.join(format!("store-{n}"))
 }
 
 fn options() -> Options {
@@ -37,6 +51,7 @@ fn options() -> Options {
         sizes: vec![1_000, 10_000, 100_000],
         runs: 3,
         formats: Format::ALL.to_vec(),
+        on_disk: false,
     };
     // run by `cargo test --benches` (no `--bench`): the smoke mode, so CI checks it still runs
     if !std::env::args().any(|a| a == "--bench") {
@@ -66,6 +81,13 @@ fn options() -> Options {
                     .into_iter()
                     .filter(|f| names.split(',').any(|n| n.trim() == f.extension()))
                     .collect();
+            }
+            "--store" if cfg!(feature = "rocksdb") => options.on_disk = true,
+            "--store" => {
+                eprintln!(
+                    "--store needs the rocksdb feature: cargo bench --bench scale --features rocksdb -- --store"
+                );
+                std::process::exit(2);
             }
             _ => {} // `--bench`, passed by cargo
         }
@@ -112,13 +134,30 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1e6
 }
 
-fn build(dir: &Path) -> Dataset {
+fn build(dir: &Path, store: Option<&Path>) -> Dataset {
     let base = Base::new(Base::DEFAULT).expect("the default base is valid");
-    Dataset::build(dir, base).unwrap_or_else(|e| panic!("synthetic data must build: {e}"))
+    match store {
+        Some(root) => Dataset::build_on_disk(dir, base, root),
+        None => Dataset::build(dir, base),
+    }
+    .unwrap_or_else(|e| panic!("synthetic data must build: {e}"))
 }
 
-fn bulk_load(nquads: &Path) -> Store {
-    let store = Store::new().expect("in-memory store");
+#[cfg(feature = "rocksdb")]
+fn new_store(on_disk: Option<&Path>) -> Store {
+    match on_disk {
+        Some(dir) => Store::open(dir).expect("on-disk store"),
+        None => Store::new().expect("in-memory store"),
+    }
+}
+
+#[cfg(not(feature = "rocksdb"))]
+fn new_store(_: Option<&Path>) -> Store {
+    Store::new().expect("in-memory store")
+}
+
+fn bulk_load(nquads: &Path, on_disk: Option<&Path>) -> Store {
+    let store = new_store(on_disk);
     let file = std::fs::File::open(nquads).expect("the dump was just written");
     let mut loader = store.bulk_loader();
     loader
@@ -144,7 +183,15 @@ impl Write for Counter {
 fn main() {
     let options = options();
     let work = tempfile::tempdir().expect("temporary directory");
-    println!("## Build (median of {} runs)\n", options.runs);
+    // a fresh directory per run when building on disk
+    let place = || options.on_disk.then(|| fresh_dir(work.path()));
+    let forget = |dir: Option<std::path::PathBuf>| {
+        if let Some(dir) = dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    };
+    let on_disk = if options.on_disk { ", on disk" } else { "" };
+    println!("## Build (median of {} runs{on_disk})\n", options.runs);
     println!(
         "| memberships | quads | N-Quads MB | reti build s | bulk load s | ratio | bulk load of the store's content s | ratio | µs/membership | reti peak MB | bulk peak MB | reti peak / N-Quads |"
     );
@@ -163,12 +210,16 @@ fn main() {
         let mut times = Vec::new();
         let mut peak = 0;
         let mut kept = None;
+        let mut kept_dir = None;
         for _ in 0..options.runs {
             drop(kept.take());
-            let (dataset, t, p) = measured(|| build(&data));
+            forget(kept_dir.take());
+            let dir = place();
+            let (dataset, t, p) = measured(|| build(&data, dir.as_deref()));
             times.push(t);
             peak = peak.max(p);
             kept = Some(dataset);
+            kept_dir = dir;
         }
         let dataset = kept.expect("at least one run");
         let reti_time = median(times);
@@ -208,21 +259,26 @@ fn main() {
             }
         }
         drop(dataset);
+        forget(kept_dir);
 
         let mut times = Vec::new();
         let mut bulk_peak = 0;
         for _ in 0..options.runs {
-            let (store, t, p) = measured(|| bulk_load(&nquads));
+            let dir = place();
+            let (store, t, p) = measured(|| bulk_load(&nquads, dir.as_deref()));
             times.push(t);
             bulk_peak = bulk_peak.max(p);
             drop(store);
+            forget(dir);
         }
         let bulk_time = median(times);
         let mut times = Vec::new();
         for _ in 0..options.runs {
-            let (store, t, _) = measured(|| bulk_load(&content));
+            let dir = place();
+            let (store, t, _) = measured(|| bulk_load(&content, dir.as_deref()));
             times.push(t);
             drop(store);
+            forget(dir);
         }
         let content_time = median(times);
         let nq_bytes = std::fs::metadata(&nquads).map_or(0, |m| m.len());

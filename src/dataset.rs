@@ -1,4 +1,6 @@
-//! The built dataset: every source's graph plus the ontology, in an in-memory Oxigraph store.
+//! The built dataset: every source's graph plus the ontology, in an Oxigraph store: in memory,
+//! or (feature `rocksdb`, [`Dataset::build_on_disk`]) on disk, where the next start with the
+//! same source files opens it instead of building it again.
 //!
 //! Building is all-or-nothing: the files are read, the model validated, the quads made, and only
 //! then is a fresh store bulk-loaded. Callers never see a half-built store.
@@ -19,7 +21,9 @@ use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+mod disk;
 
 /// Why a dataset could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +46,19 @@ pub enum BuildError {
     /// The thread that makes the quads failed: a defect of reti itself.
     #[error("the build stopped: the thread making the quads failed")]
     Count,
+    /// An on-disk store, or what is kept beside it, could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Disk {
+        /// The file or directory.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// An on-disk store was asked of a reti built without them.
+    #[error(
+        "this reti was built without on-disk stores: build it with `cargo build --release --features rocksdb`, or leave out --store to build in memory"
+    )]
+    NoDiskStores,
 }
 
 /// Quads handed from the thread that makes them to the one that loads them, at a time.
@@ -99,7 +116,7 @@ pub enum QueryError {
 }
 
 /// Counts shown by `reti check`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Source files read.
     pub files: usize,
@@ -131,11 +148,44 @@ pub struct Dataset {
     base: Base,
     summary: Summary,
     warnings: Diagnostics,
+    /// The directory of an on-disk store, where [`Dataset::remember`] keeps what it computes.
+    dir: Option<PathBuf>,
 }
 
 impl Dataset {
     /// Reads `data_dir`, validates it and loads it with the ontology into a fresh store.
     pub fn build(data_dir: &Path, base: Base) -> Result<Self, BuildError> {
+        Self::build_into(data_dir, base, Store::new()?, false)
+    }
+
+    /// Like [`Dataset::build`], into an on-disk store under `root`, or opens the one a build of
+    /// the same source files (and base, and reti version) left there: a restart with a million
+    /// memberships then takes seconds instead of a rebuild. The store is built in a hidden
+    /// directory and moved into place whole, so a failed build leaves the good ones untouched;
+    /// the two most recently used are kept. Needs the `rocksdb` feature.
+    pub fn build_on_disk(data_dir: &Path, base: Base, root: &Path) -> Result<Self, BuildError> {
+        disk::build_or_open(data_dir, base, root)
+    }
+
+    /// `compute`, or what it gave for the same content before: with an on-disk store, the
+    /// value is kept beside it (as JSON, under `name`), so a restart reads it instead of
+    /// scanning the store again. In memory, it is computed.
+    pub fn remember<T, E>(&self, name: &str, compute: impl FnOnce() -> Result<T, E>) -> Result<T, E>
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned,
+    {
+        match &self.dir {
+            Some(dir) => disk::remember(dir, name, compute),
+            None => compute(),
+        }
+    }
+
+    fn build_into(
+        data_dir: &Path,
+        base: Base,
+        store: Store,
+        on_disk: bool,
+    ) -> Result<Self, BuildError> {
         crate::validate::prepare();
         let loaded = source::load_dir(data_dir)?;
         let built = Model::build(&loaded.records);
@@ -162,7 +212,7 @@ impl Dataset {
                 return Err(BuildError::Invalid(all));
             }
         };
-        let mut dataset = Self::from_model(&model, base)?;
+        let mut dataset = Self::load(&model, base, store, on_disk)?;
         dataset.summary.files = files;
         // The graph as a whole must conform to the shipped SHACL shapes (with the `shacl`
         // feature): violations refuse the build; warnings are printed and kept.
@@ -200,6 +250,10 @@ impl Dataset {
     /// the store is a set, so a triple stated by two sources is stored once there (Oxigraph's
     /// own "default graph as union" is a bag, in which it would match twice).
     pub fn from_model(model: &Model, base: Base) -> Result<Self, BuildError> {
+        Self::load(model, base, Store::new()?, false)
+    }
+
+    fn load(model: &Model, base: Base, store: Store, on_disk: bool) -> Result<Self, BuildError> {
         let ontology_graph = base.graph(rdf::ONTOLOGY_GRAPH);
         let ontology = RdfParser::from_format(RdfFormat::Turtle)
             .without_named_graphs()
@@ -207,7 +261,6 @@ impl Dataset {
             .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| BuildError::Ontology(e.to_string()))?;
-        let store = Store::new()?;
         let seen = std::thread::scope(|scope| -> Result<Seen, BuildError> {
             let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Quad>>(8);
             let base = &base;
@@ -241,10 +294,16 @@ impl Dataset {
                 seen
             });
             let mut loader = store.bulk_loader();
-            // batch by batch: given one long iterator, the loader would first gather a million
-            // quads, and the making would wait for the loading
-            for batch in received {
-                loader.load_quads(batch)?;
+            if on_disk {
+                // one long iterator: the loader gathers big batches and writes each as sorted
+                // files on a thread of its own (small batches would make thousands of files)
+                loader.load_quads(received.into_iter().flatten())?;
+            } else {
+                // batch by batch: given one long iterator, the in-memory loader would first
+                // gather a million quads, and the making would wait for the loading
+                for batch in received {
+                    loader.load_quads(batch)?;
+                }
             }
             loader.commit()?;
             producer.join().map_err(|_| BuildError::Count)
@@ -268,6 +327,7 @@ impl Dataset {
             store,
             base,
             summary,
+            dir: None,
         })
     }
 

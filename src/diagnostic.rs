@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One problem in one place of one file, with a hint on how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// The file as the user named it (relative to the working directory when they gave a
     /// relative `--data`), so the path can be pasted into an editor.
@@ -42,7 +42,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Every problem found in one pass, sorted by file and position.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {

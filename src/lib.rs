@@ -18,6 +18,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod dataset;
 pub mod diagnostic;
 pub mod export;

@@ -1051,8 +1051,10 @@ const VOCABULARIES: &[&str] = &[
 ];
 
 /// What the VoID description and the catalog say of the data beyond the graphs' sizes: read
-/// once per build (from the remote store, at connection), never per request.
-#[derive(Debug, Clone, Default)]
+/// once per build (from the remote store, at connection), never per request. Kept beside an
+/// on-disk store (see [`crate::dataset::Dataset::remember`]).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(into = "StoredStatistics", from = "StoredStatistics")]
 pub struct Statistics {
     /// `void:distinctSubjects`, `void:distinctObjects`, `void:properties`, `void:classes`,
     /// `void:entities`, in this order.
@@ -1065,6 +1067,55 @@ pub struct Statistics {
     /// membership starts, figures' dates, periods sources cover); the ontology's own dates are
     /// left out.
     years: Option<(i64, i64)>,
+}
+
+/// [`Statistics`] as kept on disk: IRIs as strings.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct StoredStatistics {
+    counts: Vec<(String, u64)>,
+    vocabularies: Vec<String>,
+    examples: Vec<String>,
+    years: Option<(i64, i64)>,
+}
+
+impl From<Statistics> for StoredStatistics {
+    fn from(s: Statistics) -> Self {
+        Self {
+            counts: s
+                .counts
+                .into_iter()
+                .map(|(p, n)| (p.into_string(), n))
+                .collect(),
+            vocabularies: s.vocabularies.iter().map(|v| (*v).to_owned()).collect(),
+            examples: s.examples.into_iter().map(NamedNode::into_string).collect(),
+            years: s.years,
+        }
+    }
+}
+
+impl From<StoredStatistics> for Statistics {
+    /// What is not an IRI, or not a known vocabulary, is left out (the file was written by
+    /// reti, so nothing is).
+    fn from(s: StoredStatistics) -> Self {
+        Self {
+            counts: s
+                .counts
+                .into_iter()
+                .filter_map(|(p, n)| Some((NamedNode::new(p).ok()?, n)))
+                .collect(),
+            vocabularies: s
+                .vocabularies
+                .iter()
+                .filter_map(|v| VOCABULARIES.iter().find(|known| **known == v).copied())
+                .collect(),
+            examples: s
+                .examples
+                .into_iter()
+                .filter_map(|e| NamedNode::new(e).ok())
+                .collect(),
+            years: s.years,
+        }
+    }
 }
 
 /// Reads the [`Statistics`] from the backend, by SPARQL.

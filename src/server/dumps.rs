@@ -14,7 +14,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Directories of dumps kept: the current content's and the previous one's (which requests
@@ -39,9 +38,11 @@ pub fn prepare(
             .join(&export::hex(&digest.finalize())[..16])
     });
     let dir = root.join(
-        content_digest(options).map_err(|source| ExportError::Write {
-            path: options.data.clone(),
-            source,
+        crate::content::digest(&options.data, options.base.as_str()).map_err(|source| {
+            ExportError::Write {
+                path: options.data.clone(),
+                source,
+            }
         })?,
     );
     let sums_file = dir.join("SHA256SUMS");
@@ -60,9 +61,8 @@ pub fn prepare(
         None => export::export_all(dataset, &dir)?,
     };
     // mark it used, and forget the least recently used others
-    let _ =
-        std::fs::File::open(&sums_file).and_then(|f| f.set_modified(std::time::SystemTime::now()));
-    forget_old(&root);
+    crate::content::touch(&dir, "SHA256SUMS");
+    crate::content::forget_old(&root, "SHA256SUMS", KEEP);
     let mut dumps = Vec::new();
     for format in Format::ALL {
         let name = export::dump_file_name(format);
@@ -103,70 +103,11 @@ pub fn prepare(
     Ok((dumps, listing))
 }
 
-/// A digest of everything the dumps depend on: reti's version, the base, and every source
-/// file's name and content.
-fn content_digest(options: &BuildOptions) -> std::io::Result<String> {
-    let mut files = Vec::new();
-    collect(&options.data, &mut files)?;
-    files.sort();
-    let mut digest = Sha256::new();
-    digest.update(env!("CARGO_PKG_VERSION").as_bytes());
-    digest.update([0]);
-    digest.update(options.base.as_str().as_bytes());
-    for file in files {
-        let relative = file.strip_prefix(&options.data).unwrap_or(&file);
-        digest.update([0]);
-        digest.update(relative.to_string_lossy().as_bytes());
-        digest.update([0]);
-        digest.update(std::fs::read(&file)?);
-    }
-    Ok(export::hex(&digest.finalize())[..32].to_owned())
-}
-
-fn collect(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 fn parse_sums(text: &str) -> Vec<(String, String)> {
     text.lines()
         .filter_map(|l| l.split_once("  "))
         .map(|(sum, name)| (name.to_owned(), sum.to_owned()))
         .collect()
-}
-
-/// Removes all but the [`KEEP`] most recently used dump directories under `root`.
-fn forget_old(root: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return;
-    };
-    let mut dirs: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_dir()
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .map(|p| {
-            let used = std::fs::metadata(p.join("SHA256SUMS"))
-                .and_then(|m| m.modified())
-                .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
-            (used, p)
-        })
-        .collect();
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
-    for (_, dir) in dirs.into_iter().skip(KEEP) {
-        let _ = std::fs::remove_dir_all(dir);
-    }
 }
 
 /// `GET /dumps/`: HTML for browsers, JSON otherwise.

@@ -78,6 +78,9 @@ pub struct BuildOptions {
     pub dumps_dir: Option<PathBuf>,
     /// Dumps up to this size are also kept in memory; larger ones are streamed from disk.
     pub dumps_in_memory: u64,
+    /// Build the store on disk here (feature `rocksdb`), where the next start with the same
+    /// data opens it instead of building it again; `None`: in memory.
+    pub store: Option<PathBuf>,
 }
 
 /// Dumps up to 32 MiB are kept in memory: a small dataset's are served as fast as by a static
@@ -103,6 +106,7 @@ impl BuildOptions {
             base: Base::new(base)?,
             remote: None,
             dumps_dir: None,
+            store: None,
             dumps_in_memory: DUMPS_IN_MEMORY,
         })
     }
@@ -184,7 +188,10 @@ impl Published {
         if let Some(remote) = &options.remote {
             return Self::build_remote(options, remote);
         }
-        let dataset = Dataset::build(&options.data, options.base.clone())?;
+        let dataset = match &options.store {
+            Some(root) => Dataset::build_on_disk(&options.data, options.base.clone(), root)?,
+            None => Dataset::build(&options.data, options.base.clone())?,
+        };
         let queries =
             stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
         let (dumps, sha256sums) = dumps::prepare(&dataset, options)?;
@@ -193,7 +200,13 @@ impl Published {
         let modified =
             newest_file(&[&options.data, &options.queries]).unwrap_or_else(SystemTime::now);
         let dataset = Backend::Local(dataset);
-        let statistics = catalog::statistics(&dataset)?;
+        let statistics = match &dataset {
+            // full scans of the store: kept beside an on-disk one, so a restart skips them
+            Backend::Local(local) => {
+                local.remember("statistics", || catalog::statistics(&dataset))?
+            }
+            Backend::Remote(_) => catalog::statistics(&dataset)?,
+        };
         Ok(Self {
             dataset,
             config: options.config.clone(),

@@ -17,6 +17,7 @@ mod serve;
 mod server;
 mod shacl;
 mod site;
+mod store;
 mod synth;
 
 use oxigraph::model::Term;

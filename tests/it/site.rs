@@ -29,6 +29,7 @@ fn options(endpoint: Option<&str>) -> SiteOptions {
             base: Base::new(BASE).expect("base"),
             remote: None,
             dumps_dir: None,
+            store: None,
             dumps_in_memory: reti::server::DUMPS_IN_MEMORY,
         },
         sparql_endpoint: endpoint.map(str::to_owned),
