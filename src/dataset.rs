@@ -17,7 +17,9 @@ use crate::model::{Model, ModelProblems, OrgKind};
 use crate::rdf::{self, Base};
 use crate::source::{self, SourceError};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Triple};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, QuadRef, Triple,
+};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
 use std::collections::BTreeMap;
@@ -262,30 +264,32 @@ impl Dataset {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| BuildError::Ontology(e.to_string()))?;
         let seen = std::thread::scope(|scope| -> Result<Seen, BuildError> {
-            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<Quad>>(8);
+            // each new quad, and whether its triple is new (then it also goes to the default
+            // graph): the copy for the default graph is never made, only borrowed when loaded
+            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<(Quad, bool)>>(8);
+            // loaded batches come back to be freed and refilled here: the loader, the slower
+            // side, then spends no time on freeing
+            let (spent, returned) = std::sync::mpsc::channel::<Vec<(Quad, bool)>>();
             let base = &base;
             let producer = scope.spawn(move || {
                 let mut seen = Seen::default();
-                let mut batch = Vec::with_capacity(2 * LOAD_BATCH);
+                let mut batch = Vec::with_capacity(LOAD_BATCH);
                 let mut push = |quad: Quad| {
                     // Only new quads go to the loader, which is the slower side.
                     let Some(new_triple) = seen.add(&quad) else {
                         return;
                     };
-                    if new_triple {
-                        batch.push(Quad::new(
-                            quad.subject.clone(),
-                            quad.predicate.clone(),
-                            quad.object.clone(),
-                            GraphName::DefaultGraph,
-                        ));
-                    }
-                    batch.push(quad);
+                    batch.push((quad, new_triple));
                     if batch.len() >= LOAD_BATCH {
+                        let next = match returned.try_recv() {
+                            Ok(mut old) => {
+                                old.clear();
+                                old
+                            }
+                            Err(_) => Vec::with_capacity(LOAD_BATCH),
+                        };
                         // Nobody receives once the loader has failed: the rest is dropped.
-                        let full =
-                            std::mem::replace(&mut batch, Vec::with_capacity(2 * LOAD_BATCH));
-                        let _ = batches.send(full);
+                        let _ = batches.send(std::mem::replace(&mut batch, next));
                     }
                 };
                 ontology.into_iter().for_each(&mut push);
@@ -293,19 +297,50 @@ impl Dataset {
                 let _ = batches.send(batch);
                 seen
             });
-            let mut loader = store.bulk_loader();
             if on_disk {
-                // one long iterator: the loader gathers big batches and writes each as sorted
-                // files on a thread of its own (small batches would make thousands of files)
-                loader.load_quads(received.into_iter().flatten())?;
+                // one long iterator into the bulk loader, which gathers big batches and writes
+                // each as sorted files on a thread of its own (small batches would make
+                // thousands of files); it takes owned quads, so the default graph's are copies
+                let mut loader = store.bulk_loader();
+                loader.load_quads(received.into_iter().flat_map(|batch| {
+                    batch.into_iter().flat_map(|(quad, new_triple)| {
+                        let merged = new_triple.then(|| {
+                            Quad::new(
+                                quad.subject.clone(),
+                                quad.predicate.clone(),
+                                quad.object.clone(),
+                                GraphName::DefaultGraph,
+                            )
+                        });
+                        merged.into_iter().chain(std::iter::once(quad))
+                    })
+                }))?;
+                loader.commit()?;
             } else {
-                // batch by batch: given one long iterator, the in-memory loader would first
-                // gather a million quads, and the making would wait for the loading
+                // In memory, the bulk loader is one transaction fed with owned quads; a
+                // transaction fed with borrowed ones inserts a quad and its default-graph twin
+                // without copying either. One per batch: a transaction logs every quad it
+                // inserts until it commits (a gigabyte at a million memberships), and nobody
+                // sees this store before the build returns, so smaller ones change nothing
+                // else (both measured in BENCHMARKS.md).
                 for batch in received {
-                    loader.load_quads(batch)?;
+                    let mut transaction = store.start_transaction()?;
+                    for (quad, new_triple) in &batch {
+                        let quad = quad.as_ref();
+                        if *new_triple {
+                            transaction.insert(QuadRef::new(
+                                quad.subject,
+                                quad.predicate,
+                                quad.object,
+                                GraphNameRef::DefaultGraph,
+                            ));
+                        }
+                        transaction.insert(quad);
+                    }
+                    transaction.commit()?;
+                    let _ = spent.send(batch);
                 }
             }
-            loader.commit()?;
             producer.join().map_err(|_| BuildError::Count)
         })?;
         let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
