@@ -645,10 +645,17 @@ async fn serve(
 ) -> Result<(), Failure> {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // One line per request, written to standard error by a thread of its own: written by the
+    // worker that answers, it took about a tenth of a trivial answer's time at one connection
+    // (BENCHMARKS.md). Not lossy: a full queue slows answers down rather than dropping lines. The guard flushes
+    // what is queued when `serve` returns.
+    let (log, _flush_log_on_return) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
+        .with_writer(log)
         .try_init();
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
