@@ -53,7 +53,6 @@ use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 pub use catalog::{catalog_graph, write_catalog_graph};
 pub use documents::DOCUMENT_FORMATS;
@@ -411,15 +410,28 @@ pub fn app(state: Arc<AppState>) -> Router {
                     header::CONTENT_DISPOSITION,
                 ]),
         )
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(
-                    tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
-                )
-                .on_response(
-                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
-                ),
-        )
+        .layer(axum::middleware::from_fn(access_log))
+}
+
+/// One line per request (method, target, status, time to the response head) at INFO, under
+/// the target `reti::request`. An event, not tower-http's span per request: at one connection
+/// the span (made, entered at each poll, formatted into the line) cost a tenth of a cached
+/// answer's time (BENCHMARKS.md).
+async fn access_log(request: Request, next: axum::middleware::Next) -> Response {
+    if !tracing::enabled!(target: "reti::request", tracing::Level::INFO) {
+        return next.run(request).await;
+    }
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let uri = request.uri().clone();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "reti::request",
+        "{method} {uri} {} {:.2} ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    response
 }
 
 async fn health() -> &'static str {

@@ -186,6 +186,16 @@ fn sighup_reloads_and_a_broken_reload_logs_and_keeps_serving() {
     assert_eq!(etag_of(&runtime, &url), second, "still the last good data");
     signal(&child, "-TERM");
     assert_eq!(child.wait().expect("wait").code(), Some(0));
+    let log = log_of(&mut child);
+    assert!(
+        log.contains("reload failed; still serving the last good data")
+            && log.contains("unknown place `turn`"),
+        "{log}"
+    );
+}
+
+/// What the server wrote to standard error, once it has exited.
+fn log_of(child: &mut Child) -> String {
     let mut log = String::new();
     child
         .stderr
@@ -193,11 +203,30 @@ fn sighup_reloads_and_a_broken_reload_logs_and_keeps_serving() {
         .expect("stderr")
         .read_to_string(&mut log)
         .expect("log");
-    assert!(
-        log.contains("reload failed; still serving the last good data")
-            && log.contains("unknown place `turn`"),
-        "{log}"
-    );
+    log
+}
+
+#[test]
+fn serve_logs_one_line_per_request_and_flushes_it_on_exit() {
+    let (mut child, url) = spawn_serve(&data_dir(), &[]);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (status, _, _) = runtime.block_on(get(&format!("{url}health"), &[]));
+    assert_eq!(status, 200);
+    let (status, _, _) = runtime.block_on(get(&format!("{url}nothing?here=1"), &[]));
+    assert_eq!(status, 404);
+    // terminated at once: the lines queued for the log's thread must still be written
+    signal(&child, "-TERM");
+    assert_eq!(child.wait().expect("wait").code(), Some(0));
+    let log = log_of(&mut child);
+    let requests: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("reti::request"))
+        .collect();
+    assert_eq!(requests.len(), 2, "{log}");
+    assert!(requests[0].contains("INFO"), "{log}");
+    assert!(requests[0].contains(" GET /health 200 "), "{log}");
+    assert!(requests[1].contains(" GET /nothing?here=1 404 "), "{log}");
+    assert!(requests.iter().all(|l| l.ends_with(" ms")), "{log}");
 }
 
 #[test]
