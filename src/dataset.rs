@@ -26,6 +26,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod disk;
+mod profile;
+
+pub use profile::{DATE_TYPES, Profile, year_of};
 
 /// Why a dataset could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -68,16 +71,25 @@ const LOAD_BATCH: usize = 1 << 14;
 
 /// The quads and triples a build has made so far, by 128-bit hash (two 64-bit hashes with
 /// different seeds: a collision, which would drop a quad, is as likely as a cosmic-ray bit
-/// flip), and the quads per named graph. Lets the build count and skip repeats without
-/// keeping a copy of every quad.
-#[derive(Default)]
+/// flip), the quads per named graph and the [`Profile`]. Lets the build count and skip repeats
+/// without keeping a copy of every quad.
 struct Seen {
     quads: foldhash::HashSet<u128>,
     triples: foldhash::HashSet<u128>,
     graphs: foldhash::HashMap<String, usize>,
+    profile: profile::Profiler,
 }
 
 impl Seen {
+    fn new(base: &Base) -> Self {
+        Self {
+            quads: Default::default(),
+            triples: Default::default(),
+            graphs: Default::default(),
+            profile: profile::Profiler::new(base),
+        }
+    }
+
     /// Records `quad`: `None` if it was seen before, else whether its triple is new.
     fn add(&mut self, quad: &Quad) -> Option<bool> {
         let triple = hash128(&(&quad.subject, &quad.predicate, &quad.object));
@@ -95,7 +107,9 @@ impl Seen {
                 self.graphs.insert(graph.to_owned(), 1);
             }
         }
-        Some(self.triples.insert(triple))
+        let new_triple = self.triples.insert(triple);
+        self.profile.add(quad, new_triple);
+        Some(new_triple)
     }
 }
 
@@ -150,6 +164,8 @@ pub struct Dataset {
     base: Base,
     summary: Summary,
     warnings: Diagnostics,
+    /// Gathered by the build; `None` for an on-disk store built by a reti that did not keep it.
+    profile: Option<Profile>,
     /// The directory of an on-disk store, where [`Dataset::remember`] keeps what it computes.
     dir: Option<PathBuf>,
 }
@@ -272,7 +288,7 @@ impl Dataset {
             let (spent, returned) = std::sync::mpsc::channel::<Vec<(Quad, bool)>>();
             let base = &base;
             let producer = scope.spawn(move || {
-                let mut seen = Seen::default();
+                let mut seen = Seen::new(base);
                 let mut batch = Vec::with_capacity(LOAD_BATCH);
                 let mut push = |quad: Quad| {
                     // Only new quads go to the loader, which is the slower side.
@@ -362,6 +378,7 @@ impl Dataset {
             store,
             base,
             summary,
+            profile: Some(seen.profile.finish()),
             dir: None,
         })
     }
@@ -375,6 +392,13 @@ impl Dataset {
     /// The counts of this build.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+
+    /// The facts of the VoID description, as the build gathered them: reading them back from
+    /// the store would take a full scan. `None` only for an on-disk store built before reti
+    /// kept them.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.profile.as_ref()
     }
 
     /// The base IRIs were minted from.

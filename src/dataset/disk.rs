@@ -6,7 +6,7 @@
 //! same source files opens the store in seconds where a rebuild of a million memberships takes
 //! minutes. A build goes to a hidden directory first and is moved into place whole.
 
-use super::{BuildError, Dataset, Summary};
+use super::{BuildError, Dataset, Profile, Summary};
 use crate::diagnostic::Diagnostics;
 use crate::rdf::Base;
 use oxigraph::store::Store;
@@ -24,6 +24,9 @@ const KEEP: usize = 2;
 struct Meta {
     summary: Summary,
     warnings: Diagnostics,
+    /// Missing from the stores of a reti that did not keep it.
+    #[serde(default)]
+    profile: Option<Profile>,
 }
 
 pub(super) fn build_or_open(
@@ -51,6 +54,7 @@ pub(super) fn build_or_open(
                 let meta = Meta {
                     summary: dataset.summary.clone(),
                     warnings: dataset.warnings.clone(),
+                    profile: dataset.profile.clone(),
                 };
                 // the store is closed before it is moved
                 drop(dataset);
@@ -94,6 +98,7 @@ fn open(dir: &Path, base: Base) -> Result<Dataset, BuildError> {
         base,
         summary: meta.summary,
         warnings: meta.warnings,
+        profile: meta.profile,
         dir: Some(dir.to_owned()),
     })
 }

@@ -200,10 +200,12 @@ impl Published {
             newest_file(&[&options.data, &options.queries]).unwrap_or_else(SystemTime::now);
         let dataset = Backend::Local(dataset);
         let statistics = match &dataset {
-            // full scans of the store: kept beside an on-disk one, so a restart skips them
-            Backend::Local(local) => {
-                local.remember("statistics", || catalog::statistics(&dataset))?
-            }
+            Backend::Local(local) => match local.profile() {
+                Some(profile) => catalog::statistics_of(profile, &dataset)?,
+                // an on-disk store built before the build gathered them: full scans, kept
+                // beside the store so that they run once
+                None => local.remember("statistics", || catalog::statistics(&dataset))?,
+            },
             Backend::Remote(_) => catalog::statistics(&dataset)?,
         };
         Ok(Self {

@@ -101,6 +101,8 @@ mod on_disk {
         let root = tempfile::tempdir().expect("store root");
         let first = build(&data, root.path()).expect("first build");
         let quads = first.summary().quads;
+        let profile = first.profile().cloned();
+        assert!(profile.is_some(), "the build gathers the VoID statistics");
         let kept: u32 = first.remember("answer", || Ok::<_, ()>(42)).expect("kept");
         assert_eq!(kept, 42);
         drop(first);
@@ -115,11 +117,59 @@ mod on_disk {
         std::fs::write(&marker, forged).expect("forge");
         let second = build(&data, root.path()).expect("second start");
         assert_eq!(second.summary().quads, 7);
+        assert_eq!(second.profile().cloned(), profile);
         let again: u32 = second.remember("answer", || Ok::<_, ()>(0)).expect("kept");
         assert_eq!(again, 42);
         // and the store itself is the one built before, with all its data
         assert!(second.contains_subject(&base().mint("place", "turin")));
         assert_eq!(stores(root.path()), names);
+    }
+
+    /// A store built by a reti that did not gather the VoID statistics while building (its
+    /// marker has no `profile`) still opens, and the server reads them from the store instead.
+    #[test]
+    fn a_store_without_gathered_statistics_still_describes_itself() {
+        let root = tempfile::tempdir().expect("store root");
+        drop(build(&crate::data_dir(), root.path()).expect("build"));
+        let names = stores(root.path());
+        let marker = root.path().join(&names[0]).join("reti-build.json");
+        let mut meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&marker).expect("marker")).expect("json");
+        assert!(
+            meta["profile"]["distinct_subjects"].as_u64() > Some(0),
+            "{meta}"
+        );
+        meta.as_object_mut().expect("object").remove("profile");
+        std::fs::write(&marker, serde_json::to_vec(&meta).expect("json")).expect("write");
+        assert_eq!(
+            build(&crate::data_dir(), root.path())
+                .expect("open")
+                .profile(),
+            None
+        );
+        let in_memory = TestServer::with(Settings::default(), |o| {
+            o.base = base();
+        });
+        let on_disk = TestServer::with(Settings::default(), |o| {
+            o.base = base();
+            o.store = Some(root.path().to_owned());
+        });
+        let void = |s: &TestServer| s.block_on(get(&s.at(".well-known/void"), &[]));
+        let (status, _, expected) = void(&in_memory);
+        assert_eq!(status, 200);
+        let (status, _, read) = void(&on_disk);
+        assert_eq!(status, 200);
+        assert_eq!(
+            String::from_utf8_lossy(&read),
+            String::from_utf8_lossy(&expected)
+        );
+        // what the scans read is kept beside the store, for the next start
+        assert!(
+            root.path()
+                .join(&names[0])
+                .join("statistics.json")
+                .is_file()
+        );
     }
 
     #[test]
