@@ -13,7 +13,8 @@
 #   DURATION=30 benches/http/run.sh  # longer runs
 #   benches/http/run.sh --smoke      # 1 s runs at 4 connections: CI checks that it runs;
 #                                    # fails only on errors or 5xx, never on timings
-# Environment: RETI (binary; default: build the release one), DATA (default: data), DURATION.
+# Environment: RETI (binary; default: build the release one), DATA (default: data), DURATION,
+# CONNECTIONS (of the SPARQL runs), RETI_LOG (reti's RUST_LOG; default: no request log).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration="${DURATION:-10}"
@@ -59,7 +60,9 @@ oxigraph load --location "$work/oxigraph" --file "$work/reti.nq" "$work/reti.nt"
 "$reti" export --site "$work/site" --data "$data" --base "$base" >/dev/null 2>&1
 
 reti_port="$(free_port)"
-"$reti" serve --data "$data" --base "$base" --bind "127.0.0.1:$reti_port" >/dev/null 2>&1 &
+# Like for like: nginx runs with `access_log off` and `oxigraph serve-read-only` logs no
+# requests, so reti's request log is off too (RETI_LOG=info measures reti with it).
+RUST_LOG="${RETI_LOG:-info,reti::request=off}" "$reti" serve --data "$data" --base "$base" --bind "127.0.0.1:$reti_port" >/dev/null 2>&1 &
 pids+=($!)
 oxigraph_port="$(free_port)"
 oxigraph serve-read-only --location "$work/oxigraph" --bind "127.0.0.1:$oxigraph_port" >/dev/null 2>&1 &
