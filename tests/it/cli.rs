@@ -207,7 +207,8 @@ fn serve_starts_answers_and_stops_cleanly_on_sigterm() {
     std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut log)
         .expect("log");
     assert!(
-        log.contains("uri=/health") && log.contains("status=200"),
+        log.contains("reti::request: GET /health 200 ")
+            && log.contains("reti::request: GET /id/place/turin 303 "),
         "one log line per request:\n{log}"
     );
     assert!(log.contains("shutting down"), "{log}");
