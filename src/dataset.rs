@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 mod disk;
 mod profile;
 
-pub use profile::{DATE_TYPES, Profile, year_of};
+pub use profile::{DATE_TYPES, Profile, widen_years, year_of};
 
 /// Why a dataset could not be built.
 #[derive(Debug, thiserror::Error)]

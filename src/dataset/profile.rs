@@ -21,6 +21,14 @@ pub fn year_of(literal: LiteralRef<'_>) -> Option<i64> {
     literal.value().get(..4)?.parse().ok()
 }
 
+/// `years`, the earliest and latest year so far, widened to take in `year`.
+pub fn widen_years(years: Option<(i64, i64)>, year: i64) -> (i64, i64) {
+    match years {
+        None => (year, year),
+        Some((lo, hi)) => (lo.min(year), hi.max(year)),
+    }
+}
+
 /// The facts of the merged (default) graph the VoID description states: the same values the
 /// server's SPARQL scans read from the store (a unit test of the catalog compares them), which
 /// it still uses for a remote store.
@@ -77,10 +85,7 @@ impl Profiler {
             && !matches!(&quad.graph_name, GraphName::NamedNode(g) if *g == self.ontology)
             && let Some(year) = year_of(literal.as_ref())
         {
-            self.years = Some(match self.years {
-                None => (year, year),
-                Some((lo, hi)) => (lo.min(year), hi.max(year)),
-            });
+            self.years = Some(widen_years(self.years, year));
         }
         if !new_triple {
             return;

@@ -23,7 +23,7 @@
 use super::negotiate::{self, Lang, Repr};
 use super::{AppState, Published, cacheable, plain_error, vary_accept};
 use crate::backend::{Backend, BackendError, Sparql};
-use crate::dataset::{DATE_TYPES, Profile, year_of};
+use crate::dataset::{DATE_TYPES, Profile, widen_years, year_of};
 use crate::export::{self, Format};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -1191,10 +1191,7 @@ pub fn statistics(backend: &Backend) -> Result<Statistics, BackendError> {
         let Some(year) = year_of(l.as_ref()) else {
             continue;
         };
-        statistics.years = Some(match statistics.years {
-            None => (year, year),
-            Some((lo, hi)) => (lo.min(year), hi.max(year)),
-        });
+        statistics.years = Some(widen_years(statistics.years, year));
     }
     Ok(statistics)
 }

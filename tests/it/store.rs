@@ -43,6 +43,18 @@ mod on_disk {
         std::fs::write(&file, text).expect("write");
     }
 
+    /// Servers of the shipped data: one in memory, one on disk with its stores under `root`.
+    fn servers(root: &Path) -> (TestServer, TestServer) {
+        let in_memory = TestServer::with(Settings::default(), |o| {
+            o.base = base();
+        });
+        let on_disk = TestServer::with(Settings::default(), |o| {
+            o.base = base();
+            o.store = Some(root.to_owned());
+        });
+        (in_memory, on_disk)
+    }
+
     fn build(data: &Path, root: &Path) -> Result<Dataset, BuildError> {
         Dataset::build_on_disk(data, base(), root)
     }
@@ -50,13 +62,7 @@ mod on_disk {
     #[test]
     fn the_on_disk_store_serves_what_the_in_memory_store_serves() {
         let root = tempfile::tempdir().expect("store root");
-        let in_memory = TestServer::with(Settings::default(), |o| {
-            o.base = base();
-        });
-        let on_disk = TestServer::with(Settings::default(), |o| {
-            o.base = base();
-            o.store = Some(root.path().to_owned());
-        });
+        let (in_memory, on_disk) = servers(root.path());
         // the dumps are exported from each store: byte-identical dumps, identical stores
         let sums = |s: &TestServer| s.block_on(get(&s.at("dumps/SHA256SUMS"), &[]));
         let (status, _, memory_sums) = sums(&in_memory);
@@ -147,13 +153,7 @@ mod on_disk {
                 .profile(),
             None
         );
-        let in_memory = TestServer::with(Settings::default(), |o| {
-            o.base = base();
-        });
-        let on_disk = TestServer::with(Settings::default(), |o| {
-            o.base = base();
-            o.store = Some(root.path().to_owned());
-        });
+        let (in_memory, on_disk) = servers(root.path());
         let void = |s: &TestServer| s.block_on(get(&s.at(".well-known/void"), &[]));
         let (status, _, expected) = void(&in_memory);
         assert_eq!(status, 200);
