@@ -7,8 +7,8 @@
 #   disk, first      `--store`: the store is built on disk (the dumps are already there)
 #   disk, restart    `--store` again: the store built before is opened
 #
-# plus the resident memory once serving, and the time of one stored query (the first answer,
-# from the store) on each kind of store. Needs a reti built with `--features rocksdb`.
+# plus the resident memory once serving, and the time until one stored query asked right after
+# the start is answered, on each kind of store. Needs a reti built with `--features rocksdb`.
 #
 #   cargo build --release --features rocksdb && benches/startup.sh 1000000
 #   benches/startup.sh --smoke          # CI: 200 memberships on the debug build, no timing
@@ -47,11 +47,17 @@ start() {
   t1="$(now)"
   local rss
   rss="$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")"
-  # one stored query, asked for the first time (not from the cache); an answer other than
-  # 200 (503 when it runs past --query-timeout) is shown with its status, not timed
+  # one stored query, asked for right after the start: the time until its results are given
+  # (stored queries are evaluated once per build, in the background from start-up; while one
+  # is still running past --query-timeout the answer is 503 with Retry-After, asked again
+  # here); any other answer than 200 is shown with its status, not timed
   local q0 q1 code
   q0="$(now)"
-  code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queries/network-summary" || echo 000)"
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queries/network-summary" || echo 000)"
+    [ "$code" = 503 ] && awk -v a="$q0" -v b="$(now)" 'BEGIN { exit !(b - a < 900) }' || break
+    sleep 1
+  done
   q1="$(now)"
   kill "$pid"
   wait "$pid" 2>/dev/null || true

@@ -82,6 +82,11 @@ enum Command {
         /// Seconds a SPARQL query may run before it is cancelled.
         #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
         query_timeout: f64,
+        /// Seconds a stored query (--queries) may run before it is cancelled. Each is evaluated
+        /// once per build, in the background from start-up; a request waits for it at most
+        /// --query-timeout, then gets 503 with Retry-After while the evaluation goes on.
+        #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
+        stored_query_timeout: f64,
         /// SPARQL queries evaluated at once.
         #[arg(long, default_value_t = 4, value_name = "N")]
         max_concurrent_queries: usize,
@@ -375,6 +380,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             queries,
             config,
             query_timeout,
+            stored_query_timeout,
             max_concurrent_queries,
             watch,
             sparql_endpoint,
@@ -383,6 +389,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             store,
         } => {
             let query_timeout = seconds("--query-timeout", query_timeout)?;
+            let stored_query_timeout = seconds("--stored-query-timeout", stored_query_timeout)?;
             let remote_timeout = seconds("--remote-timeout", remote_timeout)?;
             if watch && sparql_endpoint.is_some() {
                 return Err(usage(
@@ -399,6 +406,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let config = crate::config::Config::load(&config)?;
             let settings = crate::server::Settings {
                 query_timeout,
+                stored_query_timeout,
                 max_concurrent_queries,
                 ..crate::server::Settings::default()
             };
@@ -698,6 +706,8 @@ async fn serve(
     let published_remote = published.dataset.remote().map(|r| r.url().to_owned());
     let base = published.base().as_str().to_owned();
     let state = crate::server::AppState::new(published, settings);
+    // the stored queries' results, ready before their first asker comes
+    tokio::spawn(crate::server::warm_up(std::sync::Arc::clone(&state)));
     tokio::spawn(crate::server::reload_on_change(
         std::sync::Arc::clone(&state),
         options,

@@ -28,6 +28,7 @@ mod query_threads;
 mod reconciliation;
 mod sparql;
 mod stored_queries;
+pub use stored_queries::warm_up;
 
 use crate::backend::remote::{RemoteEndpoint, RemoteError};
 use crate::backend::{Backend, BackendError, Remote};
@@ -169,6 +170,8 @@ pub struct Published {
     pub version: String,
     /// Stored queries, by name.
     pub queries: Vec<StoredQuery>,
+    /// Stored queries' results, evaluated once per build.
+    evaluations: stored_queries::Evaluations,
     /// Serialised results of stored queries, by query name and representation.
     results: Mutex<HashMap<(String, Repr), Bytes>>,
     /// Answers of the SPARQL endpoint, by request (see [`sparql`]): the data cannot change
@@ -215,6 +218,7 @@ impl Published {
             sha256sums: sha256sums.into(),
             modified,
             version,
+            evaluations: stored_queries::Evaluations::new(&queries),
             queries,
             results: Mutex::new(HashMap::new()),
             answers: cache::Bodies::new(64 << 20, 4 << 20),
@@ -247,6 +251,7 @@ impl Published {
             sha256sums: Bytes::new(),
             modified: SystemTime::UNIX_EPOCH + Duration::from_secs(now),
             version,
+            evaluations: stored_queries::Evaluations::new(&queries),
             queries,
             results: Mutex::new(HashMap::new()),
             answers: cache::Bodies::new(64 << 20, 4 << 20),
@@ -315,6 +320,9 @@ fn newest_file(dirs: &[&std::path::Path]) -> Option<SystemTime> {
 pub struct Settings {
     /// A query running longer is cancelled and answered with 503.
     pub query_timeout: Duration,
+    /// A stored query (`queries/`) running longer is cancelled: they are evaluated once per
+    /// build, in the background from start-up, so they may take longer than a client's.
+    pub stored_query_timeout: Duration,
     /// Queries evaluated at once; others wait (up to the timeout) for a turn.
     pub max_concurrent_queries: usize,
     /// Largest request body accepted.
@@ -327,6 +335,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             query_timeout: Duration::from_secs(10),
+            stored_query_timeout: Duration::from_secs(600),
             max_concurrent_queries: 4,
             max_body_bytes: 1 << 20,
             max_result_bytes: 64 << 20,
@@ -772,9 +781,12 @@ pub async fn reload_on_change(
             }
         };
         tracing::info!("reloading ({why})");
-        let (state, options) = (Arc::clone(&state), options.clone());
-        match tokio::task::spawn_blocking(move || reload(&state, &options)).await {
-            Ok(Ok(())) => {}
+        let options = options.clone();
+        let reloading = Arc::clone(&state);
+        match tokio::task::spawn_blocking(move || reload(&reloading, &options)).await {
+            Ok(Ok(())) => {
+                tokio::spawn(warm_up(Arc::clone(&state)));
+            }
             Ok(Err(e)) => tracing::error!("reload failed; still serving the last good data:\n{e}"),
             Err(e) => tracing::error!("reload task failed; still serving the last good data: {e}"),
         }

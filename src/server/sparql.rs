@@ -498,6 +498,17 @@ enum Failure {
     Backend(BackendError),
 }
 
+/// The answer to a result larger than `limit` bytes.
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "the result is larger than {} MiB; narrow the query or add a LIMIT",
+            limit >> 20
+        ),
+    )
+}
+
 /// A writer that refuses to grow past a limit.
 struct Capped {
     bytes: Vec<u8>,
@@ -527,8 +538,21 @@ pub async fn run(
     dataset: Option<QueryDataset>,
     repr: Repr,
 ) -> Result<Bytes, ApiError> {
+    let timeout = state.settings.query_timeout;
+    run_for(state, published, query, dataset, repr, timeout).await
+}
+
+/// As [`run`], with a time limit of the caller's: stored queries, evaluated once per build,
+/// may take longer than a query from a client.
+pub async fn run_for(
+    state: &Arc<AppState>,
+    published: Arc<Published>,
+    query: Query,
+    dataset: Option<QueryDataset>,
+    repr: Repr,
+    timeout: std::time::Duration,
+) -> Result<Bytes, ApiError> {
     let settings = &state.settings;
-    let timeout = settings.query_timeout;
     let Ok(Ok(permit)) =
         tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await
     else {
@@ -582,13 +606,7 @@ pub async fn run(
                 timeout.as_secs_f64()
             ),
         )),
-        Err(Failure::TooLarge) => Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "the result is larger than {} MiB; narrow the query or add a LIMIT",
-                limit >> 20
-            ),
-        )),
+        Err(Failure::TooLarge) => Err(too_large(limit)),
         Err(Failure::Evaluation(e)) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("the query failed: {e}"),
@@ -670,6 +688,55 @@ fn serialize(
         }
     }
     Ok(())
+}
+
+/// The results of a query serialised as `from` (SPARQL JSON for solutions and booleans,
+/// N-Triples for graphs), serialised again as `to` without evaluating the query again: what
+/// a stored query's other formats are made from. Blocking.
+pub fn reserialize(
+    published: &Published,
+    results: &Bytes,
+    from: Repr,
+    to: Repr,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the stored results could not be read again: {e}"),
+        )
+    };
+    let reader = std::io::Cursor::new(results.clone());
+    let results: QueryResults<'static> = if from == Repr::NTriples {
+        let quads = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
+            .for_reader(reader);
+        QueryResults::Graph(oxigraph::sparql::QueryTripleIter::new(quads.map(|quad| {
+            quad.map(oxigraph::model::Triple::from)
+                .map_err(|e| QueryEvaluationError::Unexpected(Box::new(e)))
+        })))
+    } else {
+        let format = match from {
+            Repr::SparqlXml => QueryResultsFormat::Xml,
+            Repr::Csv => QueryResultsFormat::Csv,
+            Repr::Tsv => QueryResultsFormat::Tsv,
+            _ => QueryResultsFormat::Json,
+        };
+        oxigraph::sparql::results::QueryResultsParser::from_format(format)
+            .for_reader(reader)
+            .map_err(|e| unreadable(&e))?
+            .into()
+    };
+    let mut out = Capped {
+        bytes: Vec::new(),
+        limit,
+    };
+    match serialize(published, results, to, &mut out, &CancellationToken::new()) {
+        Ok(()) => Ok(out.bytes.into()),
+        Err(Failure::TooLarge) => Err(too_large(limit)),
+        Err(Failure::Evaluation(e)) => Err(unreadable(&e)),
+        Err(Failure::Backend(e)) => Err(unreadable(&e)),
+        Err(Failure::Cancelled | Failure::Crashed) => Err(unreadable(&"stopped")),
+    }
 }
 
 /// The formats a stored query's results are offered in, for its kind.

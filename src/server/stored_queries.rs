@@ -6,10 +6,14 @@
 //! format, and revalidated by `ETag`.
 
 use super::negotiate::{self, Lang, Repr};
-use super::{AppState, Published, cacheable, error_page, pages, plain_error, sparql, vary_accept};
+use super::{
+    ApiError, AppState, Published, cache, cacheable, error_page, pages, plain_error, sparql,
+    vary_accept,
+};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -162,42 +166,56 @@ pub async fn run(
             Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
         },
     };
+    let (canonical, fresh) = match evaluated(&state, &published, &stored).await {
+        Ok(evaluated) => evaluated,
+        Err(response) => return response,
+    };
+    let cache_status = if fresh { cache::STORED } else { cache::HIT };
     if repr == Repr::Html {
         let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
-        let table = match results(&state, &published, &stored, query, Repr::SparqlJson).await {
+        let table = match results(&state, &published, &stored, &canonical, Repr::SparqlJson).await {
             Ok(bytes) => bytes,
             Err(e) => return e.into_response(),
         };
         let html = pages::stored_query_page(&published, &stored, &table, lang);
-        return vary_accept(cacheable(
+        let mut response = vary_accept(cacheable(
             &headers,
             &published,
             published.etag(&format!("query-{name}-html-{}", lang.tag())),
             &repr.content_type(),
             html,
         ));
+        cache::status(&mut response, cache_status);
+        return response;
     }
-    match results(&state, &published, &stored, query, repr).await {
-        Ok(bytes) => vary_accept(cacheable(
-            &headers,
-            &published,
-            published.etag(&format!("query-{name}-{}", repr.extension())),
-            &repr.content_type(),
-            bytes,
-        ))
-        .into_response(),
+    match results(&state, &published, &stored, &canonical, repr).await {
+        Ok(bytes) => {
+            let mut response = vary_accept(cacheable(
+                &headers,
+                &published,
+                published.etag(&format!("query-{name}-{}", repr.extension())),
+                &repr.content_type(),
+                bytes,
+            ));
+            cache::status(&mut response, cache_status);
+            response
+        }
         Err(e) => e.into_response(),
     }
 }
 
-/// The serialised results of a stored query, computed once per build and format.
+/// The results of `stored` as `repr`: made once per build and format from its evaluated
+/// results, without evaluating the query again.
 async fn results(
     state: &Arc<AppState>,
     published: &Arc<Published>,
     stored: &StoredQuery,
-    query: spargebra::Query,
+    canonical: &Canonical,
     repr: Repr,
-) -> Result<bytes::Bytes, super::ApiError> {
+) -> Result<Bytes, ApiError> {
+    if repr == canonical.repr {
+        return Ok(canonical.bytes.clone());
+    }
     let key = (stored.name.clone(), repr);
     if let Some(bytes) = published
         .results
@@ -207,9 +225,156 @@ async fn results(
     {
         return Ok(bytes);
     }
-    let bytes = sparql::run(state, Arc::clone(published), query, None, repr).await?;
+    let limit = state.settings.max_result_bytes;
+    let (from, canonical) = (canonical.repr, canonical.bytes.clone());
+    let bytes = super::blocking({
+        let published = Arc::clone(published);
+        move || sparql::reserialize(&published, &canonical, from, repr, limit)
+    })
+    .await??;
     if let Ok(mut cache) = published.results.lock() {
         cache.insert(key, bytes.clone());
     }
     Ok(bytes)
+}
+
+/// A stored query's results as evaluated: SPARQL JSON for solutions and booleans, N-Triples
+/// for graphs. Every other format is made from these bytes.
+#[derive(Clone)]
+pub struct Canonical {
+    /// The serialised results.
+    pub bytes: Bytes,
+    /// [`Repr::SparqlJson`] or [`Repr::NTriples`].
+    pub repr: Repr,
+}
+
+/// What evaluating a stored query gave: kept for the build unless the failure may pass (the
+/// remote store could not be reached, the evaluating thread failed).
+type Outcome = Result<Canonical, ApiError>;
+
+/// One build's stored-query results. A stored query is the publisher's own and its results
+/// change only with the data, so each is evaluated once per build, by one task at a time
+/// (those asking meanwhile wait for its outcome), under `--stored-query-timeout` rather than
+/// a client's `--query-timeout`: a query over a million memberships that takes longer than a
+/// client may wait still gets answered, from the evaluation that went on without it.
+pub struct Evaluations {
+    slots: HashMap<String, Arc<tokio::sync::Mutex<Option<Outcome>>>>,
+}
+
+impl Evaluations {
+    /// No results yet for any of `queries`.
+    pub fn new(queries: &[StoredQuery]) -> Self {
+        Self {
+            slots: queries
+                .iter()
+                .map(|q| (q.name.clone(), Arc::default()))
+                .collect(),
+        }
+    }
+}
+
+/// Evaluates `stored` for `published` unless it was evaluated before: the outcome and whether
+/// it was evaluated now. A task of its own, so that an evaluation goes on (and its results are
+/// kept) when the request that started it has stopped waiting.
+fn evaluate(
+    state: &Arc<AppState>,
+    published: &Arc<Published>,
+    stored: &StoredQuery,
+) -> tokio::task::JoinHandle<(Outcome, bool)> {
+    let slot = published.evaluations.slots.get(&stored.name).cloned();
+    let (state, published, stored) = (Arc::clone(state), Arc::clone(published), stored.clone());
+    tokio::spawn(async move {
+        let Some(slot) = slot else {
+            let message = format!("no stored query is named {}", stored.name);
+            return (Err(ApiError::new(StatusCode::NOT_FOUND, message)), false);
+        };
+        let mut slot = slot.lock_owned().await;
+        if let Some(outcome) = slot.as_ref() {
+            return (outcome.clone(), false);
+        }
+        let outcome = async {
+            let query = sparql::parse(&published, &stored.text).await?;
+            let repr = if sparql::formats_for(&query)[0] == Repr::SparqlJson {
+                Repr::SparqlJson
+            } else {
+                Repr::NTriples
+            };
+            let timeout = state.settings.stored_query_timeout;
+            let bytes = sparql::run_for(&state, published, query, None, repr, timeout).await?;
+            Ok(Canonical { bytes, repr })
+        }
+        .await;
+        let passing = |e: &ApiError| {
+            [
+                StatusCode::BAD_GATEWAY,
+                StatusCode::GATEWAY_TIMEOUT,
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ]
+            .contains(&e.status)
+        };
+        if !outcome.as_ref().is_err_and(passing) {
+            *slot = Some(outcome.clone());
+        }
+        (outcome, true)
+    })
+}
+
+/// The results of `stored`, and whether they were evaluated for this request; waits for them
+/// up to `--query-timeout`, then answers 503 with `Retry-After` while the evaluation goes on.
+async fn evaluated(
+    state: &Arc<AppState>,
+    published: &Arc<Published>,
+    stored: &StoredQuery,
+) -> Result<(Canonical, bool), Response> {
+    let task = evaluate(state, published, stored);
+    match tokio::time::timeout(state.settings.query_timeout, task).await {
+        Ok(Ok((Ok(canonical), fresh))) => Ok((canonical, fresh)),
+        Ok(Ok((Err(e), _))) => Err(e.into_response()),
+        Ok(Err(e)) => {
+            tracing::error!("stored query task failed: {e}");
+            Err(plain_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the stored query could not be evaluated",
+            ))
+        }
+        Err(_) => {
+            let mut response = plain_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!(
+                    "the results of {} are being computed for this build (each stored query is evaluated once per build); try again shortly",
+                    stored.name
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            Err(response)
+        }
+    }
+}
+
+/// Evaluates the stored queries of the build being served, one after the other, so that the
+/// first to ask for each finds its results ready; logs what each took. Stops early when a
+/// newer build replaces it (which is warmed up in turn).
+pub async fn warm_up(state: Arc<AppState>) {
+    let published = state.current();
+    for stored in &published.queries {
+        let started = std::time::Instant::now();
+        let name = &stored.name;
+        match evaluate(&state, &published, stored).await {
+            Ok((Ok(_), _)) => tracing::info!(
+                "stored query {name}: results ready in {:.2} s",
+                started.elapsed().as_secs_f64()
+            ),
+            Ok((Err(e), _)) => tracing::warn!(
+                "stored query {name} failed ({}): {}",
+                e.status.as_u16(),
+                e.message
+            ),
+            Err(e) => tracing::error!("stored query {name}: task failed: {e}"),
+        }
+        if !Arc::ptr_eq(&state.current(), &published) {
+            return;
+        }
+    }
 }

@@ -858,3 +858,173 @@ fn dumps_are_files_found_again_by_a_start_with_the_same_data() {
     assert_eq!(nt_remade.sha256, nt.sha256);
     assert_eq!(std::fs::read(&nt.path).expect("dump"), body);
 }
+
+/// Rows of a tabular answer in any order (GROUP BY without ORDER BY may list them in any):
+/// CSV and TSV lines after the header sorted, JSON bindings sorted.
+fn rows_of(format: &str, body: &[u8]) -> Vec<String> {
+    let mut rows: Vec<String> = match format {
+        "json" => {
+            let json: serde_json::Value = serde_json::from_slice(body).expect("json");
+            let mut rows = vec![json["head"].to_string()];
+            rows.extend(
+                json["results"]["bindings"]
+                    .as_array()
+                    .expect("bindings")
+                    .iter()
+                    .map(ToString::to_string),
+            );
+            rows
+        }
+        "xml" => vec![text(body).matches("<result>").count().to_string()],
+        _ => text(body).lines().map(str::to_owned).collect(),
+    };
+    rows[1..].sort();
+    rows
+}
+
+#[test]
+fn every_stored_query_in_every_format_equals_the_endpoints_answer() {
+    // each stored query is evaluated once per build; its other formats are made from that
+    // evaluation, and must say what the endpoint says when it evaluates the same text
+    let s = server();
+    let (_, _, body) = s.block_on(get(&s.at("queries/"), &[("Accept", "application/json")]));
+    let list: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    let queries = list["queries"].as_array().expect("queries");
+    assert!(queries.len() >= 10, "{queries:?}");
+    for q in queries {
+        let name = q["name"].as_str().expect("name");
+        let query = q["query"].as_str().expect("query text");
+        for (format, accept) in [
+            ("csv", "text/csv"),
+            ("json", "application/sparql-results+json"),
+            ("tsv", "text/tab-separated-values"),
+            ("xml", "application/sparql-results+xml"),
+        ] {
+            let (status, _, stored) =
+                s.block_on(get(&s.at(&format!("queries/{name}?format={format}")), &[]));
+            assert_eq!(status, 200, "{name} as {format}: {}", text(&stored));
+            let (status, _, direct) = s.block_on(get(
+                &s.at(&format!("sparql?query={}", encode(query))),
+                &[("Accept", accept)],
+            ));
+            assert_eq!(status, 200, "{name} at the endpoint: {}", text(&direct));
+            assert_eq!(
+                rows_of(format, &stored),
+                rows_of(format, &direct),
+                "{name} as {format}"
+            );
+        }
+    }
+}
+
+/// A server of the shipped data whose stored queries are `queries` (name, text).
+fn with_queries(settings: Settings, queries: &[(&str, &str)]) -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("queries directory");
+    for (name, text) in queries {
+        std::fs::write(
+            dir.path().join(format!("{name}.rq")),
+            format!("# title: {name}\n# description: {name}, for a test.\n{text}\n"),
+        )
+        .expect("write the query");
+    }
+    let path = dir.path().to_owned();
+    let s = TestServer::with(settings, move |options| options.queries = path);
+    (s, dir)
+}
+
+#[test]
+fn a_stored_query_longer_than_a_client_may_wait_is_answered_once_evaluated() {
+    // a million memberships' stored queries can take longer than --query-timeout; they are
+    // the publisher's own, evaluated once per build, so the evaluation goes on without the
+    // client, who is told to come back, and is answered from it then
+    let pairs = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }";
+    let networks = "CONSTRUCT { ?n a <https://w3id.org/reti/ontology#Network> } WHERE { ?n a <https://w3id.org/reti/ontology#Network> }";
+    let (s, _queries) = with_queries(
+        Settings {
+            query_timeout: Duration::from_millis(10),
+            stored_query_timeout: Duration::from_secs(300),
+            ..Settings::default()
+        },
+        &[("pairs", pairs), ("networks", networks)],
+    );
+    let (status, h, body) = s.block_on(get(&s.at("queries/pairs?format=csv"), &[]));
+    assert_eq!(status, 503, "{}", text(&body));
+    assert_eq!(header(&h, "retry-after"), "5");
+    assert!(
+        text(&body).contains("being computed for this build"),
+        "{}",
+        text(&body)
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    let body = loop {
+        let (status, h, body) = s.block_on(get(&s.at("queries/pairs?format=csv"), &[]));
+        if status == 200 {
+            assert_eq!(header(&h, "cache-status"), "reti; hit");
+            break body;
+        }
+        assert_eq!(status, 503, "{}", text(&body));
+        assert!(std::time::Instant::now() < deadline, "never evaluated");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let triples: u64 = select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][0]
+        .parse()
+        .expect("a number");
+    assert_eq!(text(&body), format!("n\r\n{}\r\n", triples * triples));
+    // the other formats come from the same evaluation, at once
+    let (status, h, body) = s.block_on(get(&s.at("queries/pairs?format=json"), &[]));
+    assert_eq!(
+        (status, header(&h, "cache-status").as_str()),
+        (200, "reti; hit")
+    );
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(
+        json["results"]["bindings"][0]["n"]["value"],
+        (triples * triples).to_string()
+    );
+    // a CONSTRUCT is kept as N-Triples and given in each RDF format
+    let networks_nt = loop {
+        let (status, _, body) = s.block_on(get(&s.at("queries/networks?format=nt"), &[]));
+        if status == 200 {
+            break body;
+        }
+        assert!(std::time::Instant::now() < deadline, "never evaluated");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let expected = parse_graph(RdfFormat::NTriples, &networks_nt);
+    assert_eq!(
+        expected.len(),
+        select("SELECT ?n WHERE { ?n a <https://w3id.org/reti/ontology#Network> }").len()
+    );
+    for (format, parsed) in [
+        ("ttl", RdfFormat::Turtle),
+        (
+            "jsonld",
+            RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+        ),
+        ("rdf", RdfFormat::RdfXml),
+    ] {
+        let (status, _, body) = s.block_on(get(
+            &s.at(&format!("queries/networks?format={format}")),
+            &[],
+        ));
+        assert_eq!(status, 200, "{format}: {}", text(&body));
+        assert_eq!(parse_graph(parsed, &body), expected, "{format}");
+    }
+}
+
+#[test]
+fn warming_up_evaluates_every_stored_query_before_it_is_asked() {
+    let s = TestServer::start();
+    let state = std::sync::Arc::clone(&s.state);
+    s.block_on(reti::server::warm_up(state));
+    let (_, _, body) = s.block_on(get(&s.at("queries/"), &[("Accept", "application/json")]));
+    let list: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    for q in list["queries"].as_array().expect("queries") {
+        let name = q["name"].as_str().expect("name");
+        let (status, h, _) = s.block_on(get(&s.at(&format!("queries/{name}")), &[]));
+        assert_eq!(status, 200, "{name}");
+        assert_eq!(header(&h, "cache-status"), "reti; hit", "{name}");
+    }
+}
