@@ -27,7 +27,11 @@ reti="${RETI:-${CARGO_TARGET_DIR:-target}/release/reti}"
 
 work="$(mktemp -d)"
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 port=$((20000 + RANDOM % 20000))
@@ -56,7 +60,7 @@ start() {
   while :; do
     code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/queries/network-summary" || echo 000)"
     [ "$code" = 503 ] && awk -v a="$q0" -v b="$(now)" 'BEGIN { exit !(b - a < 900) }' || break
-    sleep 1
+    sleep 0.2
   done
   q1="$(now)"
   kill "$pid"

@@ -158,6 +158,18 @@ pub struct Summary {
     pub triples: usize,
 }
 
+/// The file a value kept beside an on-disk store is written to, in the store's directory:
+/// `kept-{name}`, so that it cannot be taken for one of the store's own files; `None` for a
+/// name that could lead out of the directory.
+fn kept_file(name: &str) -> Option<String> {
+    let safe = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    safe.then(|| format!("kept-{name}"))
+}
+
 /// The dataset, built and loaded.
 pub struct Dataset {
     store: Store,
@@ -195,6 +207,23 @@ impl Dataset {
         match &self.dir {
             Some(dir) => disk::remember(dir, name, compute),
             None => compute(),
+        }
+    }
+
+    /// What [`Dataset::keep`] kept under `name` beside an on-disk store; `None` in memory.
+    pub fn kept(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.dir.as_ref()?.join(kept_file(name)?)).ok()
+    }
+
+    /// Keeps `bytes` under `name` (a file name of letters, digits, `-`, `_` and `.`) beside an
+    /// on-disk store, for as long as the store: what took long to compute from its content
+    /// (a stored query's results) is read back by the next start instead. Does nothing in
+    /// memory; a failure to write only means the next start computes it again.
+    pub fn keep(&self, name: &str, bytes: &[u8]) {
+        if let (Some(dir), Some(file)) = (&self.dir, kept_file(name))
+            && let Err(e) = disk::write_whole(&dir.join(file), bytes)
+        {
+            tracing::warn!("{e}; it is computed again at the next start");
         }
     }
 
@@ -631,4 +660,20 @@ fn sort_key(q: &Quad) -> (String, String, (bool, String), String) {
         ),
         q.object.to_string(),
     )
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use super::kept_file;
+
+    #[test]
+    fn kept_values_stay_in_the_store_directory() {
+        assert_eq!(
+            kept_file("query-sources-0a1b.srj").as_deref(),
+            Some("kept-query-sources-0a1b.srj")
+        );
+        for name in ["", "../store", "a/b", ".hidden", "a\\b", "x\0"] {
+            assert_eq!(kept_file(name), None, "{name:?}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! `{root}/{digest}/` holds a RocksDB store (`store/`), the build's counts and warnings
 //! (`reti-build.json`, written last: a directory without it is incomplete) and what
-//! [`Dataset::remember`] kept. The digest is [`crate::content::digest`], so a start with the
+//! [`Dataset::remember`] and [`Dataset::keep`] kept (`kept-…`: stored queries' results). The digest is [`crate::content::digest`], so a start with the
 //! same source files opens the store in seconds where a rebuild of a million memberships takes
 //! minutes. A build goes to a hidden directory first and is moved into place whole.
 
@@ -147,13 +147,21 @@ where
 
 /// Writes `value` to `path` through a temporary file, so a reader never sees half of it.
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), BuildError> {
+    let json = serde_json::to_vec_pretty(value).map_err(|e| BuildError::Disk {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+    })?;
+    write_whole(path, &json)
+}
+
+/// Writes `bytes` to `path` through a temporary file, so a reader never sees half of them.
+pub(super) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
     let io = |source| BuildError::Disk {
         path: path.to_owned(),
         source,
     };
-    let json = serde_json::to_vec_pretty(value)
-        .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
-    let temporary = path.with_extension("json.partial");
-    std::fs::write(&temporary, json).map_err(io)?;
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    std::fs::write(&temporary, bytes).map_err(io)?;
     std::fs::rename(&temporary, path).map_err(io)
 }

@@ -14,6 +14,8 @@ pub const HIT: &str = "reti; hit";
 pub const STORED: &str = "reti; fwd=miss; stored";
 /// `Cache-Status` of a body made now and too large to keep.
 pub const MISSED: &str = "reti; fwd=miss";
+/// `Cache-Status` of a body made for another request, which this one waited for.
+pub const COLLAPSED: &str = "reti; fwd=miss; collapsed";
 
 /// Says in the response whether its body came from the cache.
 pub fn status(response: &mut Response, status: &'static str) {

@@ -349,6 +349,9 @@ pub struct AppState {
     /// Limits.
     pub settings: Settings,
     query_permits: Arc<Semaphore>,
+    /// Stored queries are evaluated one at a time, beside the clients' queries rather than
+    /// in their place: a long one never holds a permit a client's query is waiting for.
+    stored_permits: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -359,6 +362,7 @@ impl AppState {
             published: ArcSwap::from_pointee(published),
             settings,
             query_permits: Arc::new(Semaphore::new(permits)),
+            stored_permits: Arc::new(Semaphore::new(1)),
         })
     }
 

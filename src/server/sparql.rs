@@ -499,7 +499,7 @@ enum Failure {
 }
 
 /// The answer to a result larger than `limit` bytes.
-fn too_large(limit: usize) -> ApiError {
+pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         format!(
@@ -539,28 +539,49 @@ pub async fn run(
     repr: Repr,
 ) -> Result<Bytes, ApiError> {
     let timeout = state.settings.query_timeout;
-    run_for(state, published, query, dataset, repr, timeout).await
-}
-
-/// As [`run`], with a time limit of the caller's: stored queries, evaluated once per build,
-/// may take longer than a query from a client.
-pub async fn run_for(
-    state: &Arc<AppState>,
-    published: Arc<Published>,
-    query: Query,
-    dataset: Option<QueryDataset>,
-    repr: Repr,
-    timeout: std::time::Duration,
-) -> Result<Bytes, ApiError> {
-    let settings = &state.settings;
-    let Ok(Ok(permit)) =
-        tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await
-    else {
+    let permit =
+        tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await;
+    let Ok(Ok(permit)) = permit else {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "too many queries are running; try again shortly",
         ));
     };
+    let limit = state.settings.max_result_bytes;
+    evaluate_capped(published, query, dataset, repr, timeout, limit, permit).await
+}
+
+/// Evaluates a stored query and serialises its whole result as `repr` (capped at four times
+/// the size of a served result, so that the formats made from it can still be served), once
+/// the stored queries evaluated before it are done, under `--stored-query-timeout`.
+pub async fn run_stored(
+    state: &Arc<AppState>,
+    published: Arc<Published>,
+    query: Query,
+    repr: Repr,
+) -> Result<Bytes, ApiError> {
+    let Ok(permit) = Arc::clone(&state.stored_permits).acquire_owned().await else {
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the stored queries cannot be evaluated",
+        ));
+    };
+    let timeout = state.settings.stored_query_timeout;
+    let limit = state.settings.max_result_bytes.saturating_mul(4);
+    evaluate_capped(published, query, None, repr, timeout, limit, permit).await
+}
+
+/// Evaluates `query` holding `permit`, cancelled after `timeout`, its serialised result
+/// refused past `limit` bytes.
+async fn evaluate_capped(
+    published: Arc<Published>,
+    query: Query,
+    dataset: Option<QueryDataset>,
+    repr: Repr,
+    timeout: std::time::Duration,
+    limit: usize,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Result<Bytes, ApiError> {
     let token = CancellationToken::new();
     let timer = {
         let token = token.clone();
@@ -569,7 +590,6 @@ pub async fn run_for(
             token.cancel();
         })
     };
-    let limit = settings.max_result_bytes;
     let task_token = token.clone();
     // the evaluator recurses over the query's nesting: on a thread with room for it
     let result = query_threads::run(move || {

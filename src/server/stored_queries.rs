@@ -166,42 +166,38 @@ pub async fn run(
             Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
         },
     };
-    let (canonical, fresh) = match evaluated(&state, &published, &stored).await {
+    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let etag = if repr == Repr::Html {
+        published.etag(&format!("query-{name}-html-{}", lang.tag()))
+    } else {
+        published.etag(&format!("query-{name}-{}", repr.extension()))
+    };
+    // the tag names the build, not the results: a client that has them is answered at once,
+    // evaluated or not
+    if super::not_modified(&headers, &etag, published.modified) {
+        let content_type = repr.content_type();
+        let unchanged = cacheable(&headers, &published, etag, &content_type, Bytes::new());
+        return vary_accept(unchanged);
+    }
+    let (canonical, cache_status) = match evaluated(&state, &published, &stored).await {
         Ok(evaluated) => evaluated,
         Err(response) => return response,
     };
-    let cache_status = if fresh { cache::STORED } else { cache::HIT };
-    if repr == Repr::Html {
-        let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
-        let table = match results(&state, &published, &stored, &canonical, Repr::SparqlJson).await {
+    let body = if repr == Repr::Html {
+        match results(&state, &published, &stored, &canonical, Repr::SparqlJson).await {
+            Ok(table) => pages::stored_query_page(&published, &stored, &table, lang).into(),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        match results(&state, &published, &stored, &canonical, repr).await {
             Ok(bytes) => bytes,
             Err(e) => return e.into_response(),
-        };
-        let html = pages::stored_query_page(&published, &stored, &table, lang);
-        let mut response = vary_accept(cacheable(
-            &headers,
-            &published,
-            published.etag(&format!("query-{name}-html-{}", lang.tag())),
-            &repr.content_type(),
-            html,
-        ));
-        cache::status(&mut response, cache_status);
-        return response;
-    }
-    match results(&state, &published, &stored, &canonical, repr).await {
-        Ok(bytes) => {
-            let mut response = vary_accept(cacheable(
-                &headers,
-                &published,
-                published.etag(&format!("query-{name}-{}", repr.extension())),
-                &repr.content_type(),
-                bytes,
-            ));
-            cache::status(&mut response, cache_status);
-            response
         }
-        Err(e) => e.into_response(),
-    }
+    };
+    let content_type = repr.content_type();
+    let mut response = vary_accept(cacheable(&headers, &published, etag, &content_type, body));
+    cache::status(&mut response, cache_status);
+    response
 }
 
 /// The results of `stored` as `repr`: made once per build and format from its evaluated
@@ -213,7 +209,13 @@ async fn results(
     canonical: &Canonical,
     repr: Repr,
 ) -> Result<Bytes, ApiError> {
+    let limit = state.settings.max_result_bytes;
     if repr == canonical.repr {
+        // kept up to four times the size of a served result, so that its other formats can be
+        // made; served only within the size
+        if canonical.bytes.len() > limit {
+            return Err(sparql::too_large(limit));
+        }
         return Ok(canonical.bytes.clone());
     }
     let key = (stored.name.clone(), repr);
@@ -225,7 +227,6 @@ async fn results(
     {
         return Ok(bytes);
     }
-    let limit = state.settings.max_result_bytes;
     let (from, canonical) = (canonical.repr, canonical.bytes.clone());
     let bytes = super::blocking({
         let published = Arc::clone(published);
@@ -273,24 +274,28 @@ impl Evaluations {
     }
 }
 
-/// Evaluates `stored` for `published` unless it was evaluated before: the outcome and whether
-/// it was evaluated now. A task of its own, so that an evaluation goes on (and its results are
-/// kept) when the request that started it has stopped waiting.
+/// Evaluates `stored` for `published` unless that was done before: the outcome and its
+/// `Cache-Status`. A task of its own, so that an evaluation goes on (and its results are kept)
+/// when the request that started it has stopped waiting.
 fn evaluate(
     state: &Arc<AppState>,
     published: &Arc<Published>,
     stored: &StoredQuery,
-) -> tokio::task::JoinHandle<(Outcome, bool)> {
+) -> tokio::task::JoinHandle<(Outcome, &'static str)> {
     let slot = published.evaluations.slots.get(&stored.name).cloned();
     let (state, published, stored) = (Arc::clone(state), Arc::clone(published), stored.clone());
     tokio::spawn(async move {
         let Some(slot) = slot else {
             let message = format!("no stored query is named {}", stored.name);
-            return (Err(ApiError::new(StatusCode::NOT_FOUND, message)), false);
+            return (
+                Err(ApiError::new(StatusCode::NOT_FOUND, message)),
+                cache::MISSED,
+            );
         };
         let mut slot = slot.lock_owned().await;
         if let Some(outcome) = slot.as_ref() {
-            return (outcome.clone(), false);
+            // evaluated while this task waited for the slot
+            return (outcome.clone(), cache::COLLAPSED);
         }
         let outcome = async {
             let query = sparql::parse(&published, &stored.text).await?;
@@ -299,11 +304,39 @@ fn evaluate(
             } else {
                 Repr::NTriples
             };
-            let timeout = state.settings.stored_query_timeout;
-            let bytes = sparql::run_for(&state, published, query, None, repr, timeout).await?;
-            Ok(Canonical { bytes, repr })
+            // an on-disk store keeps the results of the queries evaluated over it, so that a
+            // restart has them at once; named by the query's text, which may change while the
+            // store stays the same
+            let kept = kept_name(&stored, repr);
+            let read = super::blocking({
+                let (published, kept) = (Arc::clone(&published), kept.clone());
+                move || published.dataset.local().and_then(|d| d.kept(&kept))
+            });
+            if let Some(bytes) = read.await? {
+                let bytes = bytes.into();
+                return Ok((Canonical { bytes, repr }, cache::HIT));
+            }
+            let evaluating = Arc::clone(&published);
+            let bytes = sparql::run_stored(&state, evaluating, query, repr).await?;
+            // a failure to write is logged by `keep`; the results are served all the same
+            let _ = super::blocking({
+                let bytes = bytes.clone();
+                move || {
+                    if let Some(dataset) = published.dataset.local() {
+                        dataset.keep(&kept, &bytes);
+                    }
+                }
+            })
+            .await;
+            Ok((Canonical { bytes, repr }, cache::STORED))
         }
         .await;
+        let (outcome, status) = match outcome {
+            Ok((canonical, status)) => (Ok(canonical), status),
+            Err(e) => (Err(e), cache::MISSED),
+        };
+        // a failure that may pass (the remote store unreachable, a thread lost) is tried again
+        // by the next request; any other is the outcome for this build
         let passing = |e: &ApiError| {
             [
                 StatusCode::BAD_GATEWAY,
@@ -315,20 +348,39 @@ fn evaluate(
         if !outcome.as_ref().is_err_and(passing) {
             *slot = Some(outcome.clone());
         }
-        (outcome, true)
+        (outcome, status)
     })
 }
 
-/// The results of `stored`, and whether they were evaluated for this request; waits for them
-/// up to `--query-timeout`, then answers 503 with `Retry-After` while the evaluation goes on.
+/// The name `stored`'s results as `repr` are kept under beside an on-disk store.
+fn kept_name(stored: &StoredQuery, repr: Repr) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(stored.text.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("query-{}-{hex}.{}", stored.name, repr.extension())
+}
+
+/// The results of `stored` and their `Cache-Status` (`hit` when they were ready); waits for
+/// them up to `--query-timeout`, then answers 503 with `Retry-After` while the evaluation goes
+/// on.
 async fn evaluated(
     state: &Arc<AppState>,
     published: &Arc<Published>,
     stored: &StoredQuery,
-) -> Result<(Canonical, bool), Response> {
+) -> Result<(Canonical, &'static str), Response> {
+    // ready: no task, no wait
+    if let Some(slot) = published.evaluations.slots.get(&stored.name)
+        && let Ok(outcome) = slot.try_lock()
+        && let Some(outcome) = outcome.as_ref()
+    {
+        return match outcome {
+            Ok(canonical) => Ok((canonical.clone(), cache::HIT)),
+            Err(e) => Err(e.clone().into_response()),
+        };
+    }
     let task = evaluate(state, published, stored);
     match tokio::time::timeout(state.settings.query_timeout, task).await {
-        Ok(Ok((Ok(canonical), fresh))) => Ok((canonical, fresh)),
+        Ok(Ok((Ok(canonical), status))) => Ok((canonical, status)),
         Ok(Ok((Err(e), _))) => Err(e.into_response()),
         Ok(Err(e)) => {
             tracing::error!("stored query task failed: {e}");
@@ -359,6 +411,9 @@ async fn evaluated(
 pub async fn warm_up(state: Arc<AppState>) {
     let published = state.current();
     for stored in &published.queries {
+        if !Arc::ptr_eq(&state.current(), &published) {
+            return;
+        }
         let started = std::time::Instant::now();
         let name = &stored.name;
         match evaluate(&state, &published, stored).await {
@@ -372,9 +427,6 @@ pub async fn warm_up(state: Arc<AppState>) {
                 e.message
             ),
             Err(e) => tracing::error!("stored query {name}: task failed: {e}"),
-        }
-        if !Arc::ptr_eq(&state.current(), &published) {
-            return;
         }
     }
 }

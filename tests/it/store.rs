@@ -102,6 +102,62 @@ mod on_disk {
     }
 
     #[test]
+    fn a_restart_gives_the_stored_queries_results_kept_beside_the_store() {
+        let root = tempfile::tempdir().expect("store root");
+        let queries = tempfile::tempdir().expect("queries");
+        let write = |text: &str| {
+            let query =
+                format!("# title: Networks\n# description: Networks, for a test.\n{text}\n");
+            std::fs::write(queries.path().join("networks.rq"), query).expect("write");
+        };
+        write("SELECT ?n WHERE { ?n a <https://w3id.org/reti/ontology#Network> } ORDER BY ?n");
+        let start = || {
+            TestServer::with(Settings::default(), |o| {
+                o.base = base();
+                o.store = Some(root.path().to_owned());
+                o.queries = queries.path().to_owned();
+            })
+        };
+        let ask = |s: &TestServer| s.block_on(get(&s.at("queries/networks?format=csv"), &[]));
+        let first = start();
+        let (status, h, evaluated) = ask(&first);
+        assert_eq!(status, 200);
+        assert_eq!(
+            crate::serve::header(&h, "cache-status"),
+            "reti; fwd=miss; stored"
+        );
+        drop(first);
+        // the next start, with no warm-up, answers from what the first one kept
+        let second = start();
+        let (status, h, body) = ask(&second);
+        assert_eq!(status, 200);
+        assert_eq!(crate::serve::header(&h, "cache-status"), "reti; hit");
+        assert_eq!(body, evaluated);
+        drop(second);
+        // a changed query is evaluated again, over the same store
+        write(
+            "SELECT ?n WHERE { ?n a <https://w3id.org/reti/ontology#Network> } ORDER BY DESC(?n)",
+        );
+        let third = start();
+        let (status, h, body) = ask(&third);
+        assert_eq!(status, 200);
+        assert_eq!(
+            crate::serve::header(&h, "cache-status"),
+            "reti; fwd=miss; stored"
+        );
+        let lines = |b: &[u8]| {
+            String::from_utf8_lossy(b)
+                .lines()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let (mut ascending, descending) = (lines(&evaluated), lines(&body));
+        assert!(ascending.len() > 2, "{ascending:?}");
+        ascending[1..].reverse();
+        assert_eq!(descending, ascending);
+    }
+
+    #[test]
     fn a_start_with_the_same_data_opens_the_store_built_before() {
         let (_dir, data) = data_copy();
         let root = tempfile::tempdir().expect("store root");
