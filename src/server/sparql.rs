@@ -665,12 +665,7 @@ fn serialize(
             Failure::Evaluation(e)
         }
     };
-    let format = match repr {
-        Repr::SparqlXml => QueryResultsFormat::Xml,
-        Repr::Csv => QueryResultsFormat::Csv,
-        Repr::Tsv => QueryResultsFormat::Tsv,
-        _ => QueryResultsFormat::Json,
-    };
+    let format = results_format(repr);
     match results {
         QueryResults::Boolean(b) => {
             QueryResultsSerializer::from_format(format)
@@ -710,6 +705,16 @@ fn serialize(
     Ok(())
 }
 
+/// The results format of a tabular representation (SPARQL JSON for any other).
+fn results_format(repr: Repr) -> QueryResultsFormat {
+    match repr {
+        Repr::SparqlXml => QueryResultsFormat::Xml,
+        Repr::Csv => QueryResultsFormat::Csv,
+        Repr::Tsv => QueryResultsFormat::Tsv,
+        _ => QueryResultsFormat::Json,
+    }
+}
+
 /// The results of a query serialised as `from` (SPARQL JSON for solutions and booleans,
 /// N-Triples for graphs), serialised again as `to` without evaluating the query again: what
 /// a stored query's other formats are made from. Blocking.
@@ -735,13 +740,7 @@ pub fn reserialize(
                 .map_err(|e| QueryEvaluationError::Unexpected(Box::new(e)))
         })))
     } else {
-        let format = match from {
-            Repr::SparqlXml => QueryResultsFormat::Xml,
-            Repr::Csv => QueryResultsFormat::Csv,
-            Repr::Tsv => QueryResultsFormat::Tsv,
-            _ => QueryResultsFormat::Json,
-        };
-        oxigraph::sparql::results::QueryResultsParser::from_format(format)
+        oxigraph::sparql::results::QueryResultsParser::from_format(results_format(from))
             .for_reader(reader)
             .map_err(|e| unreadable(&e))?
             .into()
