@@ -1,9 +1,11 @@
-//! The built dataset: every source's graph plus the ontology, in an Oxigraph store: in memory,
-//! or (feature `rocksdb`, [`Dataset::build_on_disk`]) on disk, where the next start with the
-//! same source files opens it instead of building it again.
+//! The built dataset: every source's graph plus the ontology, in memory (an immutable store of
+//! sorted term ids, [`frozen`]) or (feature `rocksdb`, [`Dataset::build_on_disk`]) in an
+//! Oxigraph store on disk, where the next start with the same source files opens it instead of
+//! building it again. Either way the default graph is the RDF merge of the named graphs, each
+//! triple once.
 //!
 //! Building is all-or-nothing: the files are read, the model validated, the quads made, and only
-//! then is a fresh store bulk-loaded. Callers never see a half-built store.
+//! then is a fresh store filled. Callers never see a half-built store.
 //!
 //! ```no_run
 //! use reti::{dataset::Dataset, rdf::Base};
@@ -18,15 +20,20 @@ use crate::rdf::{self, Base};
 use crate::source::{self, SourceError};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, QuadRef, Triple,
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
+    QuadRef, TermRef, Triple,
 };
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 mod disk;
+pub mod frozen;
 mod profile;
+
+use frozen::{Frozen, FrozenBuilder};
 
 pub use profile::{DATE_TYPES, Profile, widen_years, year_of};
 
@@ -113,6 +120,42 @@ impl Seen {
     }
 }
 
+/// A build's counts, once every quad is made.
+struct Counted {
+    graphs: foldhash::HashMap<String, usize>,
+    triples: usize,
+    profile: Profile,
+}
+
+impl Seen {
+    fn counted(self) -> Counted {
+        Counted {
+            graphs: self.graphs,
+            triples: self.triples.len(),
+            profile: self.profile.finish(),
+        }
+    }
+}
+
+impl Counted {
+    /// The counts of an in-memory store, read off its sorted orders: the same a [`Seen`] would
+    /// have gathered, without its sets (a unit test compares them).
+    fn of_frozen(frozen: &Frozen, base: &Base) -> Self {
+        let graphs = frozen
+            .runs(frozen::Order::Gspo, &[], 1)
+            .filter_map(|run| match frozen.term(run.first()?[0])? {
+                oxigraph::model::Term::NamedNode(g) => Some((g.as_str().to_owned(), run.len())),
+                _ => None,
+            })
+            .collect();
+        Counted {
+            graphs,
+            triples: frozen.runs(frozen::Order::Spog, &[], 3).count(),
+            profile: Profile::of_frozen(frozen, base),
+        }
+    }
+}
+
 fn hash128(value: &impl std::hash::Hash) -> u128 {
     use std::hash::BuildHasher;
     let low = foldhash::quality::FixedState::with_seed(0x5eed_0001).hash_one(value);
@@ -170,9 +213,85 @@ fn kept_file(name: &str) -> Option<String> {
     safe.then(|| format!("kept-{name}"))
 }
 
+/// Where a dataset's quads are held.
+pub enum Storage {
+    /// In memory, sorted once by the build ([`frozen`]): the named graphs, whose merge is read
+    /// as the default graph.
+    Memory(Arc<Frozen>),
+    /// An on-disk Oxigraph store (feature `rocksdb`), holding the named graphs and their merge
+    /// as its default graph.
+    Disk(Store),
+}
+
+impl Storage {
+    /// The quads matching a pattern, as Oxigraph's `Store::quads_for_pattern` gives them,
+    /// except that `graph_name: None` means every named graph, not the default one too.
+    pub fn quads_for_pattern<'a>(
+        &'a self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph_name: Option<GraphNameRef<'_>>,
+    ) -> Box<dyn Iterator<Item = Result<Quad, StorageError>> + 'a> {
+        match self {
+            Storage::Memory(frozen) => Box::new(
+                frozen
+                    .quads_for_pattern(subject, predicate, object, graph_name)
+                    .map(Ok),
+            ),
+            Storage::Disk(store) => {
+                let quads = store.quads_for_pattern(subject, predicate, object, graph_name);
+                if graph_name.is_some() {
+                    Box::new(quads)
+                } else {
+                    Box::new(quads.filter(|q| {
+                        q.as_ref()
+                            .map_or(true, |q| !q.graph_name.is_default_graph())
+                    }))
+                }
+            }
+        }
+    }
+
+    /// Whether the dataset holds `quad` (in the default graph: whether a named graph states
+    /// its triple).
+    pub fn contains(&self, quad: QuadRef<'_>) -> Result<bool, StorageError> {
+        match self {
+            Storage::Memory(_) => Ok(self
+                .quads_for_pattern(
+                    Some(quad.subject),
+                    Some(quad.predicate),
+                    Some(quad.object),
+                    Some(quad.graph_name),
+                )
+                .next()
+                .is_some()),
+            Storage::Disk(store) => store.contains(quad),
+        }
+    }
+
+    fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, StorageError> {
+        match self {
+            Storage::Memory(frozen) => Ok(frozen.named_graphs().collect()),
+            Storage::Disk(store) => store.named_graphs().collect(),
+        }
+    }
+
+    /// Evaluates a prepared query: results own what they need, so they outlive the borrow.
+    fn execute(
+        &self,
+        prepared: PreparedSparqlQuery,
+    ) -> Result<QueryResults<'static>, QueryEvaluationError> {
+        match self {
+            Storage::Memory(frozen) => prepared.on_queryable_dataset(frozen.view()).execute(),
+            Storage::Disk(store) => prepared.on_store(store).execute(),
+        }
+    }
+}
+
 /// The dataset, built and loaded.
 pub struct Dataset {
-    store: Store,
+    store: Storage,
     base: Base,
     summary: Summary,
     warnings: Diagnostics,
@@ -185,7 +304,7 @@ pub struct Dataset {
 impl Dataset {
     /// Reads `data_dir`, validates it and loads it with the ontology into a fresh store.
     pub fn build(data_dir: &Path, base: Base) -> Result<Self, BuildError> {
-        Self::build_into(data_dir, base, Store::new()?, false)
+        Self::build_into(data_dir, base, None)
     }
 
     /// Like [`Dataset::build`], into an on-disk store under `root`, or opens the one a build of
@@ -227,12 +346,8 @@ impl Dataset {
         }
     }
 
-    fn build_into(
-        data_dir: &Path,
-        base: Base,
-        store: Store,
-        on_disk: bool,
-    ) -> Result<Self, BuildError> {
+    /// Builds into `on_disk` when given, else in memory.
+    fn build_into(data_dir: &Path, base: Base, on_disk: Option<Store>) -> Result<Self, BuildError> {
         crate::validate::prepare();
         let loaded = source::load_dir(data_dir)?;
         let built = Model::build(&loaded.records);
@@ -259,7 +374,7 @@ impl Dataset {
                 return Err(BuildError::Invalid(all));
             }
         };
-        let mut dataset = Self::load(&model, base, store, on_disk)?;
+        let mut dataset = Self::load(&model, base, on_disk)?;
         dataset.summary.files = files;
         // The graph as a whole must conform to the shipped SHACL shapes (with the `shacl`
         // feature): violations refuse the build; warnings are printed and kept.
@@ -293,14 +408,15 @@ impl Dataset {
     ///
     /// The quads are made on one thread and loaded on another, a batch at a time, so a large
     /// model never exists as a whole list of quads and both cores work. Each quad goes into its
-    /// source's graph and into the default graph, which is the RDF merge of the named graphs:
-    /// the store is a set, so a triple stated by two sources is stored once there (Oxigraph's
-    /// own "default graph as union" is a bag, in which it would match twice).
+    /// source's graph. The default graph is the RDF merge of the named graphs, a set: a triple
+    /// stated by two sources is in it once (Oxigraph's own "default graph as union" is a bag, in
+    /// which it would match twice). In memory the store reads the merge from its sorted orders;
+    /// on disk it is stored, one copy of each triple.
     pub fn from_model(model: &Model, base: Base) -> Result<Self, BuildError> {
-        Self::load(model, base, Store::new()?, false)
+        Self::load(model, base, None)
     }
 
-    fn load(model: &Model, base: Base, store: Store, on_disk: bool) -> Result<Self, BuildError> {
+    fn load(model: &Model, base: Base, on_disk: Option<Store>) -> Result<Self, BuildError> {
         let ontology_graph = base.graph(rdf::ONTOLOGY_GRAPH);
         let ontology = RdfParser::from_format(RdfFormat::Turtle)
             .without_named_graphs()
@@ -308,86 +424,90 @@ impl Dataset {
             .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| BuildError::Ontology(e.to_string()))?;
-        let seen = std::thread::scope(|scope| -> Result<Seen, BuildError> {
-            // each new quad, and whether its triple is new (then it also goes to the default
-            // graph): the copy for the default graph is never made, only borrowed when loaded
-            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<(Quad, bool)>>(8);
-            // loaded batches come back to be freed and refilled here: the loader, the slower
-            // side, then spends no time on freeing
-            let (spent, returned) = std::sync::mpsc::channel::<Vec<(Quad, bool)>>();
-            let base = &base;
-            let producer = scope.spawn(move || {
-                let mut seen = Seen::new(base);
-                let mut batch = Vec::with_capacity(LOAD_BATCH);
-                let mut push = |quad: Quad| {
-                    // Only new quads go to the loader, which is the slower side.
-                    let Some(new_triple) = seen.add(&quad) else {
-                        return;
-                    };
-                    batch.push((quad, new_triple));
-                    if batch.len() >= LOAD_BATCH {
-                        let next = match returned.try_recv() {
-                            Ok(mut old) => {
-                                old.clear();
-                                old
-                            }
-                            Err(_) => Vec::with_capacity(LOAD_BATCH),
+        // On disk, repeated quads are dropped as they come and each triple's copy in the default
+        // graph is made once; in memory, sorting drops them and the merge is read, not stored,
+        // so no set of what was seen is kept at all.
+        let dedup = on_disk.is_some();
+        let (seen, store) =
+            std::thread::scope(|scope| -> Result<(Counted, Storage), BuildError> {
+                // each new quad, and whether its triple is new (then it also goes to the default
+                // graph): the copy for the default graph is never made, only borrowed when loaded
+                let (batches, received) = std::sync::mpsc::sync_channel::<Vec<(Quad, bool)>>(8);
+                // loaded batches come back to be freed and refilled here: the loader, the slower
+                // side, then spends no time on freeing
+                let (spent, returned) = std::sync::mpsc::channel::<Vec<(Quad, bool)>>();
+                let base = &base;
+                let producer = scope.spawn(move || {
+                    let mut seen = dedup.then(|| Seen::new(base));
+                    let mut batch = Vec::with_capacity(LOAD_BATCH);
+                    let mut push = |quad: Quad| {
+                        // Only new quads go to the loader, which is the slower side.
+                        let new_triple = match &mut seen {
+                            Some(seen) => match seen.add(&quad) {
+                                Some(new_triple) => new_triple,
+                                None => return,
+                            },
+                            None => false,
                         };
-                        // Nobody receives once the loader has failed: the rest is dropped.
-                        let _ = batches.send(std::mem::replace(&mut batch, next));
-                    }
-                };
-                ontology.into_iter().for_each(&mut push);
-                rdf::emit_quads(model, base, &mut push);
-                let _ = batches.send(batch);
-                seen
-            });
-            if on_disk {
-                // one long iterator into the bulk loader, which gathers big batches and writes
-                // each as sorted files on a thread of its own (small batches would make
-                // thousands of files); it takes owned quads, so the default graph's are copies
-                let mut loader = store.bulk_loader();
-                loader.load_quads(received.into_iter().flat_map(|batch| {
-                    batch.into_iter().flat_map(|(quad, new_triple)| {
-                        let merged = new_triple.then(|| {
-                            Quad::new(
-                                quad.subject.clone(),
-                                quad.predicate.clone(),
-                                quad.object.clone(),
-                                GraphName::DefaultGraph,
-                            )
-                        });
-                        merged.into_iter().chain(std::iter::once(quad))
-                    })
-                }))?;
-                loader.commit()?;
-            } else {
-                // In memory, the bulk loader is one transaction fed with owned quads; a
-                // transaction fed with borrowed ones inserts a quad and its default-graph twin
-                // without copying either. One per batch: a transaction logs every quad it
-                // inserts until it commits (a gigabyte at a million memberships), and nobody
-                // sees this store before the build returns, so smaller ones change nothing
-                // else (both measured in BENCHMARKS.md).
-                for batch in received {
-                    let mut transaction = store.start_transaction()?;
-                    for (quad, new_triple) in &batch {
-                        let quad = quad.as_ref();
-                        if *new_triple {
-                            transaction.insert(QuadRef::new(
-                                quad.subject,
-                                quad.predicate,
-                                quad.object,
-                                GraphNameRef::DefaultGraph,
-                            ));
+                        batch.push((quad, new_triple));
+                        if batch.len() >= LOAD_BATCH {
+                            let next = match returned.try_recv() {
+                                Ok(mut old) => {
+                                    old.clear();
+                                    old
+                                }
+                                Err(_) => Vec::with_capacity(LOAD_BATCH),
+                            };
+                            // Nobody receives once the loader has failed: the rest is dropped.
+                            let _ = batches.send(std::mem::replace(&mut batch, next));
                         }
-                        transaction.insert(quad);
+                    };
+                    ontology.into_iter().for_each(&mut push);
+                    rdf::emit_quads(model, base, &mut push);
+                    let _ = batches.send(batch);
+                    seen
+                });
+                if let Some(store) = on_disk {
+                    // one long iterator into the bulk loader, which gathers big batches and writes
+                    // each as sorted files on a thread of its own (small batches would make
+                    // thousands of files); it takes owned quads, so the default graph's are copies
+                    let mut loader = store.bulk_loader();
+                    loader.load_quads(received.into_iter().flat_map(|batch| {
+                        batch.into_iter().flat_map(|(quad, new_triple)| {
+                            let merged = new_triple.then(|| {
+                                Quad::new(
+                                    quad.subject.clone(),
+                                    quad.predicate.clone(),
+                                    quad.object.clone(),
+                                    GraphName::DefaultGraph,
+                                )
+                            });
+                            merged.into_iter().chain(std::iter::once(quad))
+                        })
+                    }))?;
+                    loader.commit()?;
+                    let seen = producer.join().map_err(|_| BuildError::Count)?;
+                    let seen = seen.ok_or(BuildError::Count)?.counted();
+                    Ok((seen, Storage::Disk(store)))
+                } else {
+                    // In memory, the named graphs only: the store reads their merge as the default
+                    // graph. Each quad is moved into the store's dictionary, then sorted into place
+                    // once all are in (src/dataset/frozen.rs).
+                    let mut builder = FrozenBuilder::default();
+                    for mut batch in received {
+                        for (quad, _) in batch.drain(..) {
+                            builder.insert(quad)?;
+                        }
+                        let _ = spent.send(batch);
                     }
-                    transaction.commit()?;
-                    let _ = spent.send(batch);
+                    producer.join().map_err(|_| BuildError::Count)?;
+                    let frozen = builder.finish();
+                    Ok((
+                        Counted::of_frozen(&frozen, base),
+                        Storage::Memory(Arc::new(frozen)),
+                    ))
                 }
-            }
-            producer.join().map_err(|_| BuildError::Count)
-        })?;
+            })?;
         let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
         let summary = Summary {
             files: 0,
@@ -400,14 +520,14 @@ impl Dataset {
             sources: model.sources.len(),
             quads: seen.graphs.values().sum(),
             graphs: seen.graphs.into_iter().collect(),
-            triples: seen.triples.len(),
+            triples: seen.triples,
         };
         Ok(Self {
             warnings: Diagnostics::default(),
             store,
             base,
             summary,
-            profile: Some(seen.profile.finish()),
+            profile: Some(seen.profile),
             dir: None,
         })
     }
@@ -436,15 +556,15 @@ impl Dataset {
     }
 
     /// The store, for read operations not covered here.
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &Storage {
         &self.store
     }
 
     /// The named graphs, sorted.
     pub fn graphs(&self) -> Result<Vec<NamedNode>, StorageError> {
         let mut graphs = Vec::new();
-        for g in self.store.named_graphs() {
-            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = g? {
+        for g in self.store.named_graphs()? {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = g {
                 graphs.push(n);
             }
         }
@@ -464,7 +584,7 @@ impl Dataset {
         if let Some(dataset) = dataset {
             *prepared.dataset_mut() = dataset;
         }
-        Ok(prepared.on_store(&self.store).execute()?)
+        Ok(self.store.execute(prepared)?)
     }
 
     /// Whether `iri` is the subject of a triple: the resource exists in the dataset.
@@ -545,7 +665,7 @@ impl Dataset {
     /// need no `GRAPH` clause unless they ask which source says what.
     pub fn query(&self, sparql: &str) -> Result<QueryResults<'static>, QueryError> {
         let query = SparqlEvaluator::new().parse_query(sparql)?;
-        Ok(query.on_store(&self.store).execute()?)
+        Ok(self.store.execute(query)?)
     }
 
     /// The quads of every named graph (or of one), sorted, for deterministic dumps. The default
@@ -601,12 +721,10 @@ impl Dataset {
             _ => "SELECT DISTINCT ?s WHERE { ?s ?p ?o }".to_owned(),
         };
         let failed = |e: &dyn std::fmt::Display| StorageError::Other(e.to_string().into());
-        let results = SparqlEvaluator::new()
+        let prepared = SparqlEvaluator::new()
             .parse_query(&query)
-            .map_err(|e| failed(&e))?
-            .on_store(&self.store)
-            .execute()
             .map_err(|e| failed(&e))?;
+        let results = self.store.execute(prepared).map_err(|e| failed(&e))?;
         let mut subjects = Vec::new();
         if let QueryResults::Solutions(solutions) = results {
             for solution in solutions {
@@ -675,5 +793,91 @@ mod kept_tests {
         for name in ["", "../store", "a/b", ".hidden", "a\\b", "x\0"] {
             assert_eq!(kept_file(name), None, "{name:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod counted_tests {
+    use super::*;
+    use oxigraph::model::Term;
+
+    /// The model's quads and the ontology's, as a build makes them.
+    fn quads(dir: &Path, base: &Base) -> Vec<Quad> {
+        let loaded = source::load_dir(dir).expect("readable");
+        let model = Model::build(&loaded.records).expect("valid");
+        let mut quads: Vec<Quad> = RdfParser::from_format(RdfFormat::Turtle)
+            .without_named_graphs()
+            .with_default_graph(base.graph(rdf::ONTOLOGY_GRAPH))
+            .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
+            .collect::<Result<_, _>>()
+            .expect("ontology");
+        rdf::emit_quads(&model, base, &mut |q| quads.push(q));
+        quads
+    }
+
+    /// The counts read off the sorted store are those the sets of the on-disk build gather,
+    /// on the shipped data and on synthetic data, with quads stated twice and a triple
+    /// stated by a second graph.
+    #[test]
+    fn counts_of_the_sorted_store_equal_the_gathered_ones() {
+        let base = Base::new(Base::DEFAULT).expect("base");
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let synthetic = tempfile::tempdir().expect("tempdir");
+        let spec = crate::synth::Spec {
+            networks: 4,
+            memberships: 400,
+            seed: 5,
+        };
+        crate::synth::write(&spec, synthetic.path()).expect("synth");
+        for dir in [shipped.as_path(), synthetic.path()] {
+            let mut quads = quads(dir, &base);
+            let restated: Vec<Quad> = quads.iter().take(50).cloned().collect();
+            let other = base.graph("another-source");
+            for q in restated {
+                let mut elsewhere = q.clone();
+                elsewhere.graph_name = other.clone().into();
+                quads.push(q);
+                quads.push(elsewhere);
+            }
+            let mut seen = Seen::new(&base);
+            let mut builder = FrozenBuilder::default();
+            for quad in quads {
+                seen.add(&quad);
+                builder.insert(quad).expect("named graph");
+            }
+            let gathered = seen.counted();
+            let read = Counted::of_frozen(&builder.finish(), &base);
+            assert_eq!(read.graphs, gathered.graphs, "{}", dir.display());
+            assert_eq!(read.triples, gathered.triples, "{}", dir.display());
+            assert_eq!(read.profile, gathered.profile, "{}", dir.display());
+            assert!(read.graphs.len() > 2 && read.profile.entities > 0);
+            assert!(read.profile.years.is_some() && !read.profile.classes.is_empty());
+        }
+    }
+
+    /// A date stated only by the ontology is not one of the data's years.
+    #[test]
+    fn the_ontologys_dates_are_not_the_datas() {
+        let base = Base::new(Base::DEFAULT).expect("base");
+        let date = |value: &str, graph: NamedNode| {
+            Quad::new(
+                base.graph("x"),
+                NamedNode::new_unchecked("http://purl.org/dc/terms/issued"),
+                Term::Literal(oxigraph::model::Literal::new_typed_literal(
+                    value,
+                    oxigraph::model::vocab::xsd::DATE,
+                )),
+                graph,
+            )
+        };
+        let mut builder = FrozenBuilder::default();
+        builder
+            .insert(date("1999-01-01", base.graph(rdf::ONTOLOGY_GRAPH)))
+            .expect("insert");
+        builder
+            .insert(date("2004-05-06", base.graph("source")))
+            .expect("insert");
+        let read = Counted::of_frozen(&builder.finish(), &base);
+        assert_eq!(read.profile.years, Some((2004, 2004)));
     }
 }

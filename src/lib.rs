@@ -4,7 +4,7 @@
 //! Data flows one way:
 //!
 //! ```text
-//! data/*.toml|csv ─► source ─► model ─► rdf ─► dataset (Oxigraph store) ─► export
+//! data/*.toml|csv ─► source ─► model ─► rdf ─► dataset (quad store) ─► export
 //! ontology/*.ttl ─────────────────────────────┘
 //! ```
 //!

@@ -49,7 +49,7 @@ pub(super) fn build_or_open(
         let _ = std::fs::remove_dir_all(&partial);
         std::fs::create_dir_all(&partial).map_err(io(&partial))?;
         let built = create(&partial.join("store"))
-            .and_then(|store| Dataset::build_into(data_dir, base.clone(), store, true))
+            .and_then(|store| Dataset::build_into(data_dir, base.clone(), Some(store)))
             .and_then(|dataset| {
                 let meta = Meta {
                     summary: dataset.summary.clone(),
@@ -94,7 +94,7 @@ fn open(dir: &Path, base: Base) -> Result<Dataset, BuildError> {
         eprintln!("{warning}");
     }
     Ok(Dataset {
-        store,
+        store: super::Storage::Disk(store),
         base,
         summary: meta.summary,
         warnings: meta.warnings,

@@ -5,8 +5,11 @@
 //! than ten minutes on a RocksDB store of a million memberships, which made the first start of
 //! `reti serve --store` wait that long after its build. Each quad passes through the build's
 //! producer thread once anyway, and that thread waits on the loader, so here they cost nothing
-//! measurable (BENCHMARKS.md, "Optimisations").
+//! measurable (BENCHMARKS.md, "Optimisations"). In memory they are read off the store's sorted
+//! orders instead ([`Profile::of_frozen`]), where each distinct value is a run of entries: no
+//! set of what was seen is needed at all.
 
+use super::frozen::{Frozen, Ids, Order};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
     GraphName, LiteralRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
@@ -47,6 +50,64 @@ pub struct Profile {
     /// The earliest and latest year of any date in the sources' graphs (the ontology's own
     /// dates are left out).
     pub years: Option<(i64, i64)>,
+}
+
+impl Profile {
+    /// The profile of an in-memory store: the same facts [`Profiler`] gathers, read off its
+    /// sorted orders (a unit test compares the two).
+    pub(super) fn of_frozen(frozen: &Frozen, base: &crate::rdf::Base) -> Self {
+        let id_space = format!("{}id/", base.as_str());
+        let ontology = frozen.id(base.graph(crate::rdf::ONTOLOGY_GRAPH).as_ref().into());
+        let first = |run: &[Ids]| run.first().map_or(u32::MAX, |e| e[0]);
+        let (mut distinct_subjects, mut entities) = (0, 0);
+        for run in frozen.runs(Order::Spog, &[], 1) {
+            distinct_subjects += 1;
+            if let Some(Term::NamedNode(s)) = frozen.term(first(run))
+                && s.as_str().starts_with(&id_space)
+            {
+                entities += 1;
+            }
+        }
+        let (mut distinct_objects, mut years) = (0, None);
+        for run in frozen.runs(Order::Ospg, &[], 1) {
+            distinct_objects += 1;
+            // the entries are object, subject, predicate, graph
+            if let Some(Term::Literal(literal)) = frozen.term(first(run))
+                && DATE_TYPES.contains(&literal.datatype())
+                && run.iter().any(|e| Some(e[3]) != ontology)
+                && let Some(year) = year_of(literal.as_ref())
+            {
+                years = Some(widen_years(years, year));
+            }
+        }
+        let written = |id: u32| frozen.term(id).map(ToString::to_string);
+        let properties = frozen
+            .runs(Order::Posg, &[], 1)
+            .filter_map(|run| match frozen.term(first(run)) {
+                Some(Term::NamedNode(p)) => Some(p.as_str().to_owned()),
+                _ => None,
+            })
+            .collect();
+        let classes = match frozen.id(rdf::TYPE.into()) {
+            Some(ty) => frozen
+                .runs(Order::Posg, &[ty], 2)
+                .filter_map(|run| written(run.first()?[1]))
+                .collect(),
+            None => Vec::new(),
+        };
+        let sorted = |mut all: Vec<String>| {
+            all.sort();
+            all
+        };
+        Self {
+            distinct_subjects,
+            distinct_objects,
+            properties: sorted(properties),
+            classes: sorted(classes),
+            entities,
+            years,
+        }
+    }
 }
 
 /// Gathers a [`Profile`], one quad at a time.

@@ -254,7 +254,14 @@ fn every_statement_is_in_a_source_graph_that_names_its_source() {
     let store = shipped().store();
     let mut named = std::collections::HashSet::new();
     let mut default = std::collections::HashSet::new();
-    for quad in store.iter() {
+    let every_named = store.quads_for_pattern(None, None, None, None);
+    let merged = store.quads_for_pattern(
+        None,
+        None,
+        None,
+        Some(oxigraph::model::GraphNameRef::DefaultGraph),
+    );
+    for quad in every_named.chain(merged) {
         let quad = quad.expect("quad");
         assert!(
             !quad.subject.is_blank_node() && !quad.object.is_blank_node(),

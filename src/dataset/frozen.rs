@@ -1,0 +1,725 @@
+//! An immutable in-memory quad store, built once from a build's quads and then only read.
+//!
+//! Between two builds reti's dataset never changes, so the in-memory store needs none of what
+//! Oxigraph's in-memory store keeps for concurrent writers (a version range and a lock per
+//! quad, linked lists threaded through a hash set): about 400 bytes a quad, and a build whose
+//! time per quad grows with the store. Here each distinct term is held once, in a dictionary,
+//! and each quad is four 32-bit term ids, stored in six sorted orders (SPOG, POSG, OSPG, GSPO,
+//! GPOS, GOSP) so that every triple pattern, in the default graph, in one named graph or in
+//! any, is one contiguous range found by binary search: 96 bytes a quad, made by sorting.
+//!
+//! Only named graphs are stored. The default graph is their RDF merge, read from the orders
+//! that end with the graph: the quads of one triple are next to each other there, so each
+//! triple is given once however many graphs state it (the set semantics reti's default graph
+//! has; Oxigraph's "union default graph" would give it once per graph).
+//!
+//! SPARQL is evaluated on it by Oxigraph's evaluator through [`FrozenView`], which implements
+//! its [`QueryableDataset`] with the term ids as internal terms.
+//!
+//! ```
+//! use oxigraph::model::{GraphNameRef, NamedNode, Quad};
+//! use reti::dataset::frozen::FrozenBuilder;
+//! use std::sync::Arc;
+//!
+//! let n = |s: &str| NamedNode::new(format!("http://example.org/{s}")).unwrap();
+//! let mut builder = FrozenBuilder::default();
+//! // the same triple stated by two sources
+//! builder.insert(Quad::new(n("rome"), n("in"), n("unesco"), n("source-a")))?;
+//! builder.insert(Quad::new(n("rome"), n("in"), n("unesco"), n("source-b")))?;
+//! let store = Arc::new(builder.finish());
+//! assert_eq!(store.quads_for_pattern(None, None, None, None).count(), 2);
+//! let merged = Some(GraphNameRef::DefaultGraph);
+//! assert_eq!(store.quads_for_pattern(None, None, None, merged).count(), 1);
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! ```
+
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term,
+    TermRef,
+};
+use oxigraph::store::StorageError;
+use spareval::{InternalQuad, QueryableDataset};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+/// A quad as term ids, in the order subject, predicate, object, graph (in an order's entries,
+/// in that order's).
+pub(super) type Ids = [u32; 4];
+
+/// Positions in [`Ids`].
+const S: usize = 0;
+const P: usize = 1;
+const O: usize = 2;
+const G: usize = 3;
+
+/// The six sorted orders; each names which component of a quad is stored at each place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Order {
+    Spog = 0,
+    Posg,
+    Ospg,
+    Gspo,
+    Gpos,
+    Gosp,
+}
+
+impl Order {
+    /// Which component of the quad is at each place of an entry.
+    fn places(self) -> [usize; 4] {
+        match self {
+            Order::Spog => [S, P, O, G],
+            Order::Posg => [P, O, S, G],
+            Order::Ospg => [O, S, P, G],
+            Order::Gspo => [G, S, P, O],
+            Order::Gpos => [G, P, O, S],
+            Order::Gosp => [G, O, S, P],
+        }
+    }
+
+    fn entry(self, quad: &Ids) -> Ids {
+        self.places().map(|c| quad[c])
+    }
+
+    fn quad(self, entry: &Ids) -> Ids {
+        let mut quad = [0; 4];
+        for (place, component) in self.places().into_iter().enumerate() {
+            quad[component] = entry[place];
+        }
+        quad
+    }
+
+    /// The order in which the bound components of a pattern are a prefix of each entry, that
+    /// prefix and its length. `g` is bound for one named graph; otherwise the graph comes last.
+    fn for_pattern(
+        s: Option<u32>,
+        p: Option<u32>,
+        o: Option<u32>,
+        g: Option<u32>,
+    ) -> (Self, Ids, usize) {
+        let (order, places) = match (g, s, p, o) {
+            (Some(_), None, Some(_), Some(_)) => (Order::Gpos, [g, p, o, None]),
+            (Some(_), Some(_), None, Some(_)) => (Order::Gosp, [g, o, s, None]),
+            (Some(_), None, Some(_), None) => (Order::Gpos, [g, p, None, None]),
+            (Some(_), None, None, Some(_)) => (Order::Gosp, [g, o, None, None]),
+            (Some(_), _, _, _) => (Order::Gspo, [g, s, p, o]),
+            (None, None, Some(_), _) => (Order::Posg, [p, o, None, None]),
+            (None, Some(_), None, Some(_)) | (None, None, None, Some(_)) => {
+                (Order::Ospg, [o, s, None, None])
+            }
+            (None, _, _, _) => (Order::Spog, [s, p, o, None]),
+        };
+        // the bound components, up to the first unbound one
+        let len = places.iter().take_while(|c| c.is_some()).count();
+        (order, places.map(|c| c.unwrap_or(0)), len)
+    }
+}
+
+fn hash(term: TermRef<'_>) -> u64 {
+    foldhash::quality::FixedState::with_seed(0x7e7a_0001).hash_one(term)
+}
+
+/// Each distinct term once, numbered in the order first seen.
+#[derive(Default)]
+struct Dictionary {
+    terms: Vec<Term>,
+    /// Term ids by the term's hash: the terms themselves are held once, in `terms`.
+    ids: hashbrown::HashTable<u32>,
+}
+
+impl Dictionary {
+    fn id(&self, term: TermRef<'_>) -> Option<u32> {
+        self.ids
+            .find(hash(term), |&id| self.terms[id as usize].as_ref() == term)
+            .copied()
+    }
+
+    fn intern(&mut self, term: Term) -> Result<u32, StorageError> {
+        let h = hash(term.as_ref());
+        let Self { terms, ids } = self;
+        if let Some(&id) = ids.find(h, |&id| terms[id as usize] == term) {
+            return Ok(id);
+        }
+        let id = u32::try_from(terms.len()).map_err(|_| {
+            StorageError::Other("more than 4 294 967 295 distinct terms in one build".into())
+        })?;
+        ids.insert_unique(h, id, |&id| hash(terms[id as usize].as_ref()));
+        terms.push(term);
+        Ok(id)
+    }
+}
+
+/// Gathers a build's quads, then sorts them into a [`Frozen`] store.
+#[derive(Default)]
+pub struct FrozenBuilder {
+    dictionary: Dictionary,
+    quads: Vec<Ids>,
+}
+
+impl FrozenBuilder {
+    /// Adds a quad of a named graph (a quad stated twice is kept once). The default graph is
+    /// the merge of the named graphs, so a quad in it is refused.
+    pub fn insert(&mut self, quad: Quad) -> Result<(), StorageError> {
+        let Quad {
+            subject,
+            predicate,
+            object,
+            graph_name,
+        } = quad;
+        let graph = match graph_name {
+            GraphName::NamedNode(g) => Term::NamedNode(g),
+            GraphName::BlankNode(g) => Term::BlankNode(g),
+            GraphName::DefaultGraph => {
+                return Err(StorageError::Other(
+                    "the in-memory store holds named graphs only: its default graph is their merge"
+                        .into(),
+                ));
+            }
+        };
+        let d = &mut self.dictionary;
+        let quad = [
+            d.intern(subject.into())?,
+            d.intern(predicate.into())?,
+            d.intern(object)?,
+            d.intern(graph)?,
+        ];
+        self.quads.push(quad);
+        Ok(())
+    }
+
+    /// Sorts the quads into the six orders, two at a time.
+    pub fn finish(self) -> Frozen {
+        let Self {
+            dictionary,
+            mut quads,
+        } = self;
+        quads.sort_unstable();
+        quads.dedup();
+        let mut graphs: Vec<u32> = quads.iter().map(|q| q[G]).collect();
+        graphs.sort_unstable();
+        graphs.dedup();
+        let spog = &quads;
+        let sorted = |order: Order| -> Box<[Ids]> {
+            let mut entries: Vec<Ids> = spog.iter().map(|q| order.entry(q)).collect();
+            entries.sort_unstable();
+            entries.into_boxed_slice()
+        };
+        let by_graph = || [Order::Gspo, Order::Gpos, Order::Gosp].map(sorted);
+        let ([posg, ospg], [gspo, gpos, gosp]) = std::thread::scope(|scope| {
+            let other = scope.spawn(by_graph);
+            let first = [Order::Posg, Order::Ospg].map(sorted);
+            // a panic while sorting is a bug, not bad input; the thread's orders are then
+            // made here
+            (first, other.join().unwrap_or_else(|_| by_graph()))
+        });
+        let spog = quads.into_boxed_slice();
+        Frozen {
+            dictionary,
+            // indexed by `Order`
+            orders: [spog, posg, ospg, gspo, gpos, gosp],
+            graphs,
+        }
+    }
+}
+
+/// The store: a dictionary of terms and the quads of the named graphs in six sorted orders.
+pub struct Frozen {
+    dictionary: Dictionary,
+    /// Indexed by [`Order`].
+    orders: [Box<[Ids]>; 6],
+    /// The named graphs' ids, sorted.
+    graphs: Vec<u32>,
+}
+
+impl Frozen {
+    fn order(&self, order: Order) -> &[Ids] {
+        &self.orders[order as usize]
+    }
+
+    pub(super) fn term(&self, id: u32) -> Option<&Term> {
+        self.dictionary.terms.get(id as usize)
+    }
+
+    /// The id of a term the store holds.
+    pub(super) fn id(&self, term: TermRef<'_>) -> Option<u32> {
+        self.dictionary.id(term)
+    }
+
+    /// The entries of `order` that begin with `prefix`, split into runs that agree on their
+    /// first `k` places: the distinct values of those places, in order, with their quads.
+    /// Counting by runs of sorted entries needs no set of what was seen.
+    pub(super) fn runs(
+        &self,
+        order: Order,
+        prefix: &[u32],
+        k: usize,
+    ) -> impl Iterator<Item = &[Ids]> {
+        let entries = self.order(order);
+        let n = prefix.len();
+        let start = entries.partition_point(|e| e[..n] < *prefix);
+        let end = start + entries[start..].partition_point(|e| e[..n] == *prefix);
+        entries[start..end].chunk_by(move |a, b| a[..k] == b[..k])
+    }
+
+    /// The quads matching a pattern, as ids. `graph`: `None` for every named graph,
+    /// `Some(None)` for the default graph (each triple once), `Some(Some(g))` for graph `g`.
+    fn matching(
+        self: &Arc<Self>,
+        s: Option<u32>,
+        p: Option<u32>,
+        o: Option<u32>,
+        graph: Option<Option<u32>>,
+    ) -> Matching {
+        let g = graph.flatten();
+        let (order, prefix, k) = Order::for_pattern(s, p, o, g);
+        let entries = self.order(order);
+        let start = entries.partition_point(|e| e[..k] < prefix[..k]);
+        let end = start + entries[start..].partition_point(|e| e[..k] == prefix[..k]);
+        Matching {
+            store: Arc::clone(self),
+            order,
+            next: start,
+            end,
+            merged: graph == Some(None),
+            last: None,
+        }
+    }
+
+    /// The quads matching a pattern, like Oxigraph's `Store::quads_for_pattern` except that
+    /// `graph_name: None` means every named graph (the default graph is their merge), and that
+    /// the default graph gives each triple once.
+    pub fn quads_for_pattern(
+        self: &Arc<Self>,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph_name: Option<GraphNameRef<'_>>,
+    ) -> impl Iterator<Item = Quad> + 'static {
+        let id = |term: Option<TermRef<'_>>| -> Result<Option<u32>, ()> {
+            match term {
+                None => Ok(None),
+                Some(t) => self.dictionary.id(t).map(Some).ok_or(()),
+            }
+        };
+        let graph = match graph_name {
+            None => Ok(None),
+            Some(GraphNameRef::DefaultGraph) => Ok(Some(None)),
+            Some(GraphNameRef::NamedNode(g)) => id(Some(g.into())).map(Some),
+            Some(GraphNameRef::BlankNode(g)) => id(Some(g.into())).map(Some),
+        };
+        let ids = (|| {
+            Ok::<_, ()>((
+                id(subject.map(Into::into))?,
+                id(predicate.map(Into::into))?,
+                id(object)?,
+                graph?,
+            ))
+        })();
+        // a term the store does not hold matches nothing
+        let matching = ids.ok().map(|(s, p, o, g)| self.matching(s, p, o, g));
+        let store = Arc::clone(self);
+        matching
+            .into_iter()
+            .flatten()
+            .filter_map(move |(quad, merged)| store.decode(&quad, merged))
+    }
+
+    fn decode(&self, quad: &Ids, merged: bool) -> Option<Quad> {
+        let subject = match self.term(quad[S])?.clone() {
+            Term::NamedNode(n) => NamedOrBlankNode::NamedNode(n),
+            Term::BlankNode(b) => NamedOrBlankNode::BlankNode(b),
+            _ => return None,
+        };
+        let Term::NamedNode(predicate) = self.term(quad[P])?.clone() else {
+            return None;
+        };
+        let object = self.term(quad[O])?.clone();
+        let graph_name = if merged {
+            GraphName::DefaultGraph
+        } else {
+            match self.term(quad[G])?.clone() {
+                Term::NamedNode(n) => GraphName::NamedNode(n),
+                Term::BlankNode(b) => GraphName::BlankNode(b),
+                _ => return None,
+            }
+        };
+        Some(Quad::new(subject, predicate, object, graph_name))
+    }
+
+    /// The named graphs.
+    pub fn named_graphs(&self) -> impl Iterator<Item = NamedOrBlankNode> + '_ {
+        self.graphs.iter().filter_map(|&g| match self.term(g)? {
+            Term::NamedNode(n) => Some(NamedOrBlankNode::NamedNode(n.clone())),
+            Term::BlankNode(b) => Some(NamedOrBlankNode::BlankNode(b.clone())),
+            _ => None,
+        })
+    }
+
+    /// The number of quads in the named graphs.
+    pub fn len(&self) -> usize {
+        self.order(Order::Spog).len()
+    }
+
+    /// Whether the store holds no quad.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The store as a dataset Oxigraph's SPARQL evaluator can query.
+    pub fn view(self: &Arc<Self>) -> FrozenView {
+        FrozenView {
+            store: Arc::clone(self),
+            extra: RefCell::default(),
+        }
+    }
+
+    /// A named node the store holds, by id; for [`NamedNode`]s the evaluator needs.
+    #[cfg(test)]
+    fn named(&self, iri: &str) -> Option<u32> {
+        self.dictionary.id(NamedNodeRef::new_unchecked(iri).into())
+    }
+}
+
+/// The quads of one pattern: a range of one order, with each triple once when `merged`.
+struct Matching {
+    store: Arc<Frozen>,
+    order: Order,
+    next: usize,
+    end: usize,
+    merged: bool,
+    last: Option<[u32; 3]>,
+}
+
+impl Iterator for Matching {
+    /// The quad, in subject, predicate, object, graph order, and whether it stands for its
+    /// triple in the default graph.
+    type Item = (Ids, bool);
+
+    fn next(&mut self) -> Option<(Ids, bool)> {
+        let entries = self.store.order(self.order);
+        while self.next < self.end {
+            let quad = self.order.quad(&entries[self.next]);
+            self.next += 1;
+            if self.merged {
+                let triple = [quad[S], quad[P], quad[O]];
+                if self.last == Some(triple) {
+                    continue;
+                }
+                self.last = Some(triple);
+            }
+            return Some((quad, self.merged));
+        }
+        None
+    }
+}
+
+/// One query's view of a [`Frozen`] store. Terms a query makes up (constants the store does
+/// not hold, values computed by expressions) get ids after the store's, for this query only.
+pub struct FrozenView {
+    store: Arc<Frozen>,
+    extra: RefCell<Extra>,
+}
+
+#[derive(Default)]
+struct Extra {
+    terms: Vec<Term>,
+    ids: HashMap<Term, u32>,
+}
+
+impl FrozenView {
+    fn stored(&self) -> u32 {
+        // a store has fewer than u32::MAX terms (checked while interning)
+        u32::try_from(self.store.dictionary.terms.len()).unwrap_or(u32::MAX)
+    }
+}
+
+impl QueryableDataset<'static> for FrozenView {
+    type InternalTerm = u32;
+    type Error = StorageError;
+
+    fn internal_quads_for_pattern(
+        &self,
+        subject: Option<&u32>,
+        predicate: Option<&u32>,
+        object: Option<&u32>,
+        graph_name: Option<Option<&u32>>,
+    ) -> impl Iterator<Item = Result<InternalQuad<u32>, StorageError>> + use<> {
+        let stored = self.stored();
+        let made_up = [subject, predicate, object, graph_name.flatten()]
+            .into_iter()
+            .flatten()
+            .any(|&id| id >= stored);
+        let matching = (!made_up).then(|| {
+            self.store.matching(
+                subject.copied(),
+                predicate.copied(),
+                object.copied(),
+                graph_name.map(|g| g.copied()),
+            )
+        });
+        matching.into_iter().flatten().map(|(quad, merged)| {
+            Ok(InternalQuad {
+                subject: quad[S],
+                predicate: quad[P],
+                object: quad[O],
+                graph_name: (!merged).then_some(quad[G]),
+            })
+        })
+    }
+
+    fn internal_named_graphs(&self) -> impl Iterator<Item = Result<u32, StorageError>> + use<> {
+        let store = Arc::clone(&self.store);
+        (0..store.graphs.len()).map(move |i| Ok(store.graphs[i]))
+    }
+
+    fn contains_internal_graph_name(&self, graph_name: &u32) -> Result<bool, StorageError> {
+        Ok(self.store.graphs.binary_search(graph_name).is_ok())
+    }
+
+    fn internalize_term(&self, term: Term) -> Result<u32, StorageError> {
+        if let Some(id) = self.store.dictionary.id(term.as_ref()) {
+            return Ok(id);
+        }
+        let mut extra = self.extra.borrow_mut();
+        if let Some(&id) = extra.ids.get(&term) {
+            return Ok(id);
+        }
+        let id = u32::try_from(extra.terms.len())
+            .ok()
+            .and_then(|n| self.stored().checked_add(n))
+            .ok_or_else(|| StorageError::Other("too many terms made by one query".into()))?;
+        extra.terms.push(term.clone());
+        extra.ids.insert(term, id);
+        Ok(id)
+    }
+
+    fn externalize_term(&self, id: u32) -> Result<Term, StorageError> {
+        if let Some(term) = self.store.term(id) {
+            return Ok(term.clone());
+        }
+        let index = (id - self.stored()) as usize;
+        self.extra
+            .borrow()
+            .terms
+            .get(index)
+            .cloned()
+            .ok_or_else(|| StorageError::Other(format!("no term has the id {id}").into()))
+    }
+}
+
+/// The named node `iri`, for tests.
+#[cfg(test)]
+fn node(iri: &str) -> oxigraph::model::NamedNode {
+    oxigraph::model::NamedNode::new_unchecked(format!("http://example.org/{iri}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{Literal, NamedNode};
+    use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+    use oxigraph::store::Store;
+
+    fn quads() -> Vec<Quad> {
+        let mut quads = Vec::new();
+        for (i, city) in ["rome", "turin", "milan", "bari"].into_iter().enumerate() {
+            for source in ["a", "b"] {
+                if source == "b" && city == "bari" {
+                    continue;
+                }
+                let g = node(&format!("source-{source}"));
+                quads.push(Quad::new(
+                    node(city),
+                    node("member"),
+                    node("unesco"),
+                    g.clone(),
+                ));
+                quads.push(Quad::new(
+                    node(city),
+                    node("since"),
+                    Literal::from(2000 + i as i64 + usize::from(source == "b") as i64),
+                    g.clone(),
+                ));
+                quads.push(Quad::new(
+                    node(city),
+                    node("label"),
+                    Literal::new_simple_literal(city),
+                    g,
+                ));
+            }
+        }
+        quads.push(Quad::new(
+            node("unesco"),
+            node("label"),
+            Literal::new_language_tagged_literal_unchecked("UNESCO", "en"),
+            node("source-a"),
+        ));
+        quads
+    }
+
+    fn frozen() -> Arc<Frozen> {
+        let mut builder = FrozenBuilder::default();
+        for q in quads() {
+            builder.insert(q.clone()).expect("named graph");
+            builder.insert(q).expect("named graph");
+        }
+        Arc::new(builder.finish())
+    }
+
+    /// Oxigraph's store with the same named graphs and, as reti loaded it, their merge as the
+    /// default graph.
+    fn oxigraph() -> Store {
+        let store = Store::new().expect("store");
+        for q in quads() {
+            store
+                .insert(&Quad::new(
+                    q.subject.clone(),
+                    q.predicate.clone(),
+                    q.object.clone(),
+                    GraphName::DefaultGraph,
+                ))
+                .expect("insert");
+            store.insert(&q).expect("insert");
+        }
+        store
+    }
+
+    fn sorted(quads: impl Iterator<Item = Quad>) -> Vec<String> {
+        let mut out: Vec<String> = quads.map(|q| q.to_string()).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn every_pattern_matches_what_oxigraph_matches() {
+        let frozen = frozen();
+        let store = oxigraph();
+        let subjects = [None, Some(node("rome")), Some(node("nowhere"))];
+        let predicates = [None, Some(node("member")), Some(node("label"))];
+        let objects: [Option<Term>; 4] = [
+            None,
+            Some(node("unesco").into()),
+            Some(Literal::from(2001).into()),
+            Some(Literal::new_simple_literal("rome").into()),
+        ];
+        let graphs = [
+            None,
+            Some(GraphName::DefaultGraph),
+            Some(GraphName::NamedNode(node("source-a"))),
+            Some(GraphName::NamedNode(node("source-b"))),
+            Some(GraphName::NamedNode(node("rome"))),
+        ];
+        let mut patterns = 0;
+        for s in &subjects {
+            for p in &predicates {
+                for o in &objects {
+                    for g in &graphs {
+                        let s = s.as_ref().map(|s| s.as_ref().into());
+                        let p = p.as_ref().map(NamedNode::as_ref);
+                        let o = o.as_ref().map(Term::as_ref);
+                        let g = g.as_ref().map(GraphName::as_ref);
+                        let expected = store
+                            .quads_for_pattern(s, p, o, g)
+                            .map(|q| q.expect("quad"))
+                            // `None` is every named graph here
+                            .filter(|q| g.is_some() || !q.graph_name.is_default_graph());
+                        let got = frozen.quads_for_pattern(s, p, o, g);
+                        assert_eq!(sorted(got), sorted(expected), "{s:?} {p:?} {o:?} {g:?}");
+                        patterns += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(patterns, 3 * 3 * 4 * 5);
+    }
+
+    fn answers(results: QueryResults<'_>) -> Vec<String> {
+        let QueryResults::Solutions(solutions) = results else {
+            panic!("not a SELECT");
+        };
+        let mut rows: Vec<String> = solutions
+            .map(|s| {
+                let s = s.expect("solution");
+                s.iter()
+                    .map(|(v, t)| format!("{v}={t}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    #[test]
+    fn queries_give_what_they_give_on_oxigraphs_store() {
+        let frozen = frozen();
+        let store = oxigraph();
+        let queries = [
+            // the default graph is the merge: each triple once
+            "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "SELECT ?g ?s ?o WHERE { GRAPH ?g { ?s <http://example.org/since> ?o } }",
+            "SELECT ?g WHERE { GRAPH ?g { } }",
+            "SELECT ?s WHERE { GRAPH <http://example.org/source-b> { ?s ?p ?o } }",
+            "SELECT ?s ?y WHERE { ?s <http://example.org/since> ?y FILTER(?y > 2001) }",
+            "SELECT ?s (MIN(?y) AS ?first) WHERE { ?s <http://example.org/since> ?y } GROUP BY ?s",
+            "SELECT ?s ?next WHERE { ?s <http://example.org/since> ?y BIND(?y + 1 AS ?next) }",
+            "SELECT ?s WHERE { ?s <http://example.org/label> \"rome\" }",
+            "SELECT ?s WHERE { ?s <http://example.org/label> \"nowhere\" }",
+            "SELECT ?x WHERE { VALUES ?x { <http://example.org/new> 7 } ?s ?p ?o FILTER(?s = <http://example.org/bari>) }",
+            "SELECT ?s ?l WHERE { ?s <http://example.org/member> ?n OPTIONAL { ?n <http://example.org/label> ?l } }",
+            "SELECT ?s ?g WHERE { ?s <http://example.org/member> ?n FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?n } FILTER(?g = <http://example.org/source-b>) } }",
+            "SELECT ?s WHERE { GRAPH <http://example.org/nowhere> { ?s ?p ?o } }",
+            "SELECT ?s FROM <http://example.org/source-b> WHERE { ?s <http://example.org/since> 2001 }",
+        ];
+        for query in queries {
+            let on = |view: Option<FrozenView>| {
+                let prepared = SparqlEvaluator::new().parse_query(query).expect("query");
+                let results = match view {
+                    Some(view) => prepared.on_queryable_dataset(view).execute(),
+                    None => prepared.on_store(&store).execute(),
+                };
+                answers(results.expect("evaluated"))
+            };
+            let expected = on(None);
+            assert_eq!(on(Some(frozen.view())), expected, "{query}");
+        }
+        // and the first is not empty, so the comparison means something
+        assert_eq!(
+            answers(
+                SparqlEvaluator::new()
+                    .parse_query(queries[1])
+                    .expect("query")
+                    .on_queryable_dataset(frozen.view())
+                    .execute()
+                    .expect("evaluated")
+            ),
+            ["?n=\"16\"^^<http://www.w3.org/2001/XMLSchema#integer>"]
+        );
+    }
+
+    #[test]
+    fn quads_are_stored_once_and_graphs_listed() {
+        let frozen = frozen();
+        assert_eq!(frozen.len(), quads().len());
+        let graphs: Vec<String> = frozen.named_graphs().map(|g| g.to_string()).collect();
+        let mut expected = vec![
+            "<http://example.org/source-a>".to_owned(),
+            "<http://example.org/source-b>".to_owned(),
+        ];
+        let mut sorted_graphs = graphs.clone();
+        sorted_graphs.sort();
+        expected.sort();
+        assert_eq!(sorted_graphs, expected);
+        assert!(frozen.named("http://example.org/rome").is_some());
+        assert!(frozen.named("http://example.org/nowhere").is_none());
+    }
+
+    #[test]
+    fn a_quad_in_the_default_graph_is_refused() {
+        let mut builder = FrozenBuilder::default();
+        let quad = Quad::new(node("a"), node("b"), node("c"), GraphName::DefaultGraph);
+        assert!(builder.insert(quad).is_err());
+    }
+}
