@@ -8,9 +8,11 @@
 #   disk, restart    `--store` again: the store built before is opened
 #
 # plus the resident memory once serving, and the time until one stored query asked right after
-# the start is answered, on each kind of store. Needs a reti built with `--features rocksdb`.
+# the start is answered, on each kind of store. Needs a reti built with `--features rocksdb`,
+# unless STORES=memory leaves out the on-disk rows.
 #
 #   cargo build --release --features rocksdb && benches/startup.sh 1000000
+#   cargo build --release && STORES=memory benches/startup.sh 1000000
 #   benches/startup.sh --smoke          # CI: 200 memberships on the debug build, no timing
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,6 +80,8 @@ for n in "${sizes[@]}"; do
   "$reti" synth --memberships "$n" --seed 1 -o "$data" >/dev/null 2>&1
   read -r mf _ _ < <(start)
   read -r mr mrss mq < <(start)
+  echo "| $n | memory | $mf | $mr | $mrss | $mq |"
+  [ "${STORES:-memory disk}" = memory ] && { rm -rf "$work/dumps" "$data"; continue; }
   read -r df _ _ < <(start --store "$work/store")
   read -r dr drss dq < <(start --store "$work/store")
   if [ -n "$smoke" ]; then
@@ -86,7 +90,6 @@ for n in "${sizes[@]}"; do
     # the second start on disk must have opened the store built by the first
     [ "$(find "$work/store" -mindepth 1 -maxdepth 1 | wc -l)" = 1 ] || { echo "expected one store" >&2; exit 1; }
   fi
-  echo "| $n | memory | $mf | $mr | $mrss | $mq |"
   echo "| $n | disk (\`--store\`) | $df | $dr | $drss | $dq |"
   rm -rf "$work/dumps" "$work/store" "$data"
 done
