@@ -16,6 +16,10 @@ use reti::export::{self, Format};
 use reti::rdf::Base;
 use std::path::Path;
 
+/// The allocator the `reti` binary uses (src/main.rs), so that this measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SIZES: [usize; 2] = [1_000, 10_000];
 
 fn build(dir: &Path) -> Dataset {

@@ -31,6 +31,10 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The allocator the `reti` binary uses (src/main.rs), so that this measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Options {
     sizes: Vec<usize>,
     runs: usize,

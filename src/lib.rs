@@ -15,13 +15,6 @@
 //!   [`validate`] checks the graph against the SHACL shapes;
 //! - [`export`] and [`jsonld`] serialise it deterministically; [`cli`] is the command line.
 
-/// mimalloc, for every binary built from this crate (`reti`, the tests, the benchmarks, so that
-/// they measure what users run). A build makes and drops tens of millions of small strings, on
-/// one thread while another frees them: with glibc's allocator a third of a million-membership
-/// build went to `malloc` and `free` (BENCHMARKS.md, "Optimisations").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 pub mod backend;
 pub mod cli;
 pub mod config;

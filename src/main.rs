@@ -1,5 +1,12 @@
 //! The `reti` binary: everything lives in the library; see `reti --help`.
 
+/// mimalloc: a build makes and drops tens of millions of small strings, on one thread while
+/// another frees them, and with glibc's allocator a third of a million-membership build went
+/// to `malloc` and `free` (BENCHMARKS.md, "Optimisations"). Set here, not in the library, so
+/// that a program using the library keeps its own allocator; the benchmarks set it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     reti::cli::main()
 }
