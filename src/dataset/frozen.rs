@@ -40,7 +40,6 @@ use oxigraph::model::{
 use oxigraph::store::StorageError;
 use spareval::{InternalQuad, QueryableDataset};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
@@ -141,9 +140,12 @@ impl Dictionary {
         if let Some(&id) = ids.find(h, |&id| terms[id as usize] == term) {
             return Ok(id);
         }
-        let id = u32::try_from(terms.len()).map_err(|_| {
-            StorageError::Other("more than 4 294 967 295 distinct terms in one build".into())
-        })?;
+        // at most u32::MAX - 1 terms, so that the number of terms is itself an id: a view's
+        // made-up terms are numbered from there
+        let id = u32::try_from(terms.len())
+            .ok()
+            .filter(|&id| id < u32::MAX)
+            .ok_or_else(|| StorageError::Other("more than 4 294 967 294 distinct terms".into()))?;
         ids.insert_unique(h, id, |&id| hash(terms[id as usize].as_ref()));
         terms.push(term);
         Ok(id)
@@ -418,18 +420,14 @@ impl Iterator for Matching {
 /// not hold, values computed by expressions) get ids after the store's, for this query only.
 pub struct FrozenView {
     store: Arc<Frozen>,
-    extra: RefCell<Extra>,
-}
-
-#[derive(Default)]
-struct Extra {
-    terms: Vec<Term>,
-    ids: HashMap<Term, u32>,
+    /// The made-up terms, each once: the one numbered `i` here has the id `stored() + i`.
+    extra: RefCell<Dictionary>,
 }
 
 impl FrozenView {
     fn stored(&self) -> u32 {
-        // a store has fewer than u32::MAX terms (checked while interning)
+        // a store has fewer than u32::MAX terms (checked while interning), so every stored id
+        // is below this and it is itself free
         u32::try_from(self.store.dictionary.terms.len()).unwrap_or(u32::MAX)
     }
 }
@@ -481,17 +479,10 @@ impl QueryableDataset<'static> for FrozenView {
         if let Some(id) = self.store.dictionary.id(term.as_ref()) {
             return Ok(id);
         }
-        let mut extra = self.extra.borrow_mut();
-        if let Some(&id) = extra.ids.get(&term) {
-            return Ok(id);
-        }
-        let id = u32::try_from(extra.terms.len())
-            .ok()
-            .and_then(|n| self.stored().checked_add(n))
-            .ok_or_else(|| StorageError::Other("too many terms made by one query".into()))?;
-        extra.terms.push(term.clone());
-        extra.ids.insert(term, id);
-        Ok(id)
+        let made_up = self.extra.borrow_mut().intern(term)?;
+        self.stored()
+            .checked_add(made_up)
+            .ok_or_else(|| StorageError::Other("too many terms made by one query".into()))
     }
 
     fn externalize_term(&self, id: u32) -> Result<Term, StorageError> {
