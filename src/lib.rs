@@ -11,8 +11,8 @@
 //! - [`source`] reads the maintainers' files, keeping positions for error messages;
 //! - [`model`] merges and validates them (knows nothing of files or RDF);
 //! - [`rdf`] turns the model into quads, one named graph per source, under [`vocab`];
-//! - [`dataset`] bulk-loads the quads with the ontology into an in-memory store, and
-//!   [`validate`] checks the graph against the SHACL shapes;
+//! - [`dataset`] stores the quads with the ontology, in memory (sorted once, then only read)
+//!   or on disk, and [`validate`] checks the graph against the SHACL shapes;
 //! - [`export`] and [`jsonld`] serialise it deterministically; [`cli`] is the command line.
 
 pub mod backend;
