@@ -118,16 +118,8 @@ impl Seen {
         self.profile.add(quad, new_triple);
         Some(new_triple)
     }
-}
 
-/// A build's counts, once every quad is made.
-struct Counted {
-    graphs: foldhash::HashMap<String, usize>,
-    triples: usize,
-    profile: Profile,
-}
-
-impl Seen {
+    /// What a build keeps once every quad is made.
     fn counted(self) -> Counted {
         Counted {
             graphs: self.graphs,
@@ -135,6 +127,13 @@ impl Seen {
             profile: self.profile.finish(),
         }
     }
+}
+
+/// A build's counts, once every quad is made.
+struct Counted {
+    graphs: foldhash::HashMap<String, usize>,
+    triples: usize,
+    profile: Profile,
 }
 
 impl Counted {

@@ -198,9 +198,6 @@ impl FrozenBuilder {
         } = self;
         quads.sort_unstable();
         quads.dedup();
-        let mut graphs: Vec<u32> = quads.iter().map(|q| q[G]).collect();
-        graphs.sort_unstable();
-        graphs.dedup();
         let spog = &quads;
         let sorted = |order: Order| -> Box<[Ids]> {
             let mut entries: Vec<Ids> = spog.iter().map(|q| order.entry(q)).collect();
@@ -216,6 +213,11 @@ impl FrozenBuilder {
             (first, other.join().unwrap_or_else(|_| by_graph()))
         });
         let spog = quads.into_boxed_slice();
+        // GSPO begins with the graph: each named graph is a run there, in id order
+        let graphs = gspo
+            .chunk_by(|a, b| a[0] == b[0])
+            .filter_map(|run| Some(run.first()?[0]))
+            .collect();
         Frozen {
             dictionary,
             // indexed by `Order`
@@ -375,12 +377,6 @@ impl Frozen {
             extra: RefCell::default(),
         }
     }
-
-    /// A named node the store holds, by id; for [`NamedNode`]s the evaluator needs.
-    #[cfg(test)]
-    fn named(&self, iri: &str) -> Option<u32> {
-        self.dictionary.id(NamedNodeRef::new_unchecked(iri).into())
-    }
 }
 
 /// The quads of one pattern: a range of one order, with each triple once when `merged`.
@@ -499,18 +495,17 @@ impl QueryableDataset<'static> for FrozenView {
     }
 }
 
-/// The named node `iri`, for tests.
-#[cfg(test)]
-fn node(iri: &str) -> oxigraph::model::NamedNode {
-    oxigraph::model::NamedNode::new_unchecked(format!("http://example.org/{iri}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use oxigraph::model::{Literal, NamedNode};
     use oxigraph::sparql::{QueryResults, SparqlEvaluator};
     use oxigraph::store::Store;
+
+    /// The named node `iri`.
+    fn node(iri: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("http://example.org/{iri}"))
+    }
 
     fn quads() -> Vec<Quad> {
         let mut quads = Vec::new();
@@ -703,8 +698,8 @@ mod tests {
         sorted_graphs.sort();
         expected.sort();
         assert_eq!(sorted_graphs, expected);
-        assert!(frozen.named("http://example.org/rome").is_some());
-        assert!(frozen.named("http://example.org/nowhere").is_none());
+        assert!(frozen.id(node("rome").as_ref().into()).is_some());
+        assert!(frozen.id(node("nowhere").as_ref().into()).is_none());
     }
 
     #[test]
