@@ -36,17 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# a free port below the kernel's ephemeral range (32768 and up), so that no client connection
-# can be given it between two starts
-port=""
-for _ in $(seq 1 100); do
-  candidate=$((20000 + RANDOM % 12000))
-  if python3 -c "import socket; socket.socket().bind(('127.0.0.1', $candidate))" 2>/dev/null; then
-    port="$candidate"
-    break
-  fi
-done
-[ -n "$port" ] || { echo "no free port found between 20000 and 32000" >&2; exit 1; }
+# shellcheck source=benches/free_port.sh
+. benches/free_port.sh
+port="$(free_port)"
 now() { date +%s.%N; }
 
 # start `reti serve` with the given extra options; prints "seconds rss_mb"

@@ -27,17 +27,9 @@ cleanup() {
 trap cleanup EXIT
 "$reti" synth --memberships "$n" --seed 1 -o "$work/data" >/dev/null 2>"$work/synth.log" ||
   { cat "$work/synth.log" >&2; exit 1; }
-# a free port below the kernel's ephemeral range (32768 and up), so that no client connection
-# can be given it between two starts
-port=""
-for _ in $(seq 1 100); do
-  candidate=$((20000 + RANDOM % 12000))
-  if python3 -c "import socket; socket.socket().bind(('127.0.0.1', $candidate))" 2>/dev/null; then
-    port="$candidate"
-    break
-  fi
-done
-[ -n "$port" ] || { echo "no free port found between 20000 and 32000" >&2; exit 1; }
+# shellcheck source=benches/free_port.sh
+. benches/free_port.sh
+port="$(free_port)"
 RUST_LOG="info,reti::request=off" "$reti" serve --data "$work/data" --queries "$queries" \
   --bind "127.0.0.1:$port" --dumps-dir "$work/dumps" >/dev/null 2>"$work/log" &
 pid=$!

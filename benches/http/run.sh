@@ -43,7 +43,8 @@ chmod 755 "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/free_port.sh
+. benches/free_port.sh
 wait_for() { # url
   for _ in $(seq 1 600); do
     curl -s -o /dev/null "$1" && return 0
