@@ -527,25 +527,38 @@ fn unknown_field_help(message: &str) -> Option<String> {
     })
 }
 
-/// One CSV row: each column's value and byte range, by header name.
-struct Row {
-    cells: BTreeMap<String, (String, Range<usize>)>,
+/// One CSV row, borrowed from the reader: each cell's value and byte range, by the header's
+/// column names.
+struct Row<'a> {
+    columns: &'a [String],
+    record: &'a csv::StringRecord,
+    ranges: &'a [Range<usize>],
     span: Range<usize>,
 }
 
-impl Row {
+impl Row<'_> {
+    /// Each cell with its column's name and byte range.
+    fn cells(&self) -> impl Iterator<Item = (&str, &str, &Range<usize>)> {
+        self.columns
+            .iter()
+            .zip(self.record.iter())
+            .zip(self.ranges)
+            .map(|((c, v), r)| (c.as_str(), v, r))
+    }
+
     fn text(&self, column: &str) -> Option<Text> {
-        self.cells
-            .get(column)
-            .filter(|(v, _)| !v.trim().is_empty())
-            .map(|(v, r)| Spanned::new(r.clone(), v.trim().to_owned()))
+        // a column named twice is refused with the header; the last one is read
+        self.cells()
+            .filter(|(c, _, _)| *c == column)
+            .last()
+            .filter(|(_, v, _)| !v.trim().is_empty())
+            .map(|(_, v, r)| Spanned::new(r.clone(), v.trim().to_owned()))
     }
 
     fn names(&self, prefix: &str) -> Option<Names> {
         let map: BTreeMap<String, String> = self
-            .cells
-            .iter()
-            .filter_map(|(k, (v, _))| {
+            .cells()
+            .filter_map(|(k, v, _)| {
                 let lang = k.strip_prefix(prefix)?;
                 (!v.trim().is_empty()).then(|| (lang.to_owned(), v.trim().to_owned()))
             })
@@ -555,9 +568,8 @@ impl Row {
 
     fn name_lists(&self, prefix: &str) -> Option<NameLists> {
         let map: BTreeMap<String, Vec<String>> = self
-            .cells
-            .iter()
-            .filter_map(|(k, (v, _))| {
+            .cells()
+            .filter_map(|(k, v, _)| {
                 let lang = k.strip_prefix(prefix)?;
                 let names: Vec<String> = v
                     .split(';')
@@ -613,14 +625,16 @@ const PLACE_COLUMNS: &[&str] = &[
 ];
 const MEMBERSHIP_COLUMNS: &[&str] = &["organization", "member", "role", "field", "since", "source"];
 
-/// Reads a CSV file's rows, checking its header against the allowed columns.
+/// Reads a CSV file's rows, checking its header against the allowed columns, and hands each
+/// well-formed row to `each` as it is read: a file of a million rows is never held as rows.
 fn read_csv(
     file: &SourceText,
     allowed: &[&str],
     required: &[&str],
     per_language: &[&str],
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Row> {
+    mut each: impl FnMut(&Row<'_>, &mut Vec<Diagnostic>),
+) {
     let text = file.text();
     if text.trim().is_empty() {
         errors.push(file.diagnostic(
@@ -631,22 +645,23 @@ fn read_csv(
                 allowed.join(",")
             )),
         ));
-        return Vec::new();
+        return;
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = reader.records();
-    let header = match rows.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
+    let mut header = csv::StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
             errors.push(csv_error(file, &e));
-            return Vec::new();
+            return;
         }
-        None => return Vec::new(),
-    };
-    let header_cells = cell_ranges(text, 0);
+    }
+    let mut header_cells = Vec::new();
+    cell_ranges(text, 0, &mut header_cells);
     let mut columns: Vec<String> = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim();
@@ -683,20 +698,24 @@ fn read_csv(
             ));
         }
     }
-    let mut out = Vec::new();
-    for row in rows {
-        let row = match row {
-            Ok(row) => row,
+    // one record and one list of ranges, refilled for each row
+    let mut row = csv::StringRecord::new();
+    let mut ranges = Vec::new();
+    loop {
+        match reader.read_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 errors.push(csv_error(file, &e));
+                // the reader goes on after a malformed record, as its iterator did
                 continue;
             }
-        };
+        }
         let start = row.position().map_or(0, |p| p.byte() as usize);
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let ranges = cell_ranges(text, start);
+        cell_ranges(text, start, &mut ranges);
         if row.len() != columns.len() {
             errors.push(file.diagnostic(
                 start..start,
@@ -710,18 +729,14 @@ fn read_csv(
             continue;
         }
         let end = ranges.last().map_or(start, |r| r.end);
-        let cells = columns
-            .iter()
-            .zip(row.iter())
-            .zip(ranges)
-            .map(|((c, v), r)| (c.clone(), (v.to_owned(), r)))
-            .collect();
-        out.push(Row {
-            cells,
+        let row = Row {
+            columns: &columns,
+            record: &row,
+            ranges: &ranges,
             span: start..end,
-        });
+        };
+        each(&row, errors);
     }
-    out
 }
 
 fn csv_error(file: &SourceText, e: &csv::Error) -> Diagnostic {
@@ -729,10 +744,11 @@ fn csv_error(file: &SourceText, e: &csv::Error) -> Diagnostic {
     file.diagnostic(offset..offset, format!("malformed CSV: {e}"), None)
 }
 
-/// Byte ranges of the cells of the CSV record that starts at `start` (quotes included).
-fn cell_ranges(text: &str, start: usize) -> Vec<Range<usize>> {
+/// Byte ranges of the cells of the CSV record that starts at `start` (quotes included), into
+/// `ranges` (emptied first).
+fn cell_ranges(text: &str, start: usize, ranges: &mut Vec<Range<usize>>) {
     let bytes = text.as_bytes();
-    let mut ranges = Vec::new();
+    ranges.clear();
     let mut i = start;
     loop {
         let cell_start = i;
@@ -757,35 +773,29 @@ fn cell_ranges(text: &str, start: usize) -> Vec<Range<usize>> {
         if bytes.get(i) == Some(&b',') {
             i += 1;
         } else {
-            return ranges;
+            return;
         }
     }
 }
 
 fn read_places_csv(file: &Arc<SourceText>, records: &mut Records) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let rows = read_csv(
-        file,
-        PLACE_COLUMNS,
-        &["slug", "source"],
-        &["name_", "alt_names_"],
-        &mut errors,
-    );
-    for row in rows {
+    let places = &mut records.places;
+    let each = |row: &Row<'_>, errors: &mut Vec<Diagnostic>| {
         let Some(slug) = row.text("slug") else {
             errors.push(file.diagnostic(row.span.clone(), "this row has no `slug`", None));
-            continue;
+            return;
         };
-        let population = row.integer(file, "population", &mut errors).and_then(|n| {
-            match u64::try_from(*n.get_ref()) {
+        let population = row
+            .integer(file, "population", errors)
+            .and_then(|n| match u64::try_from(*n.get_ref()) {
                 Ok(v) => Some(Spanned::new(n.span(), v)),
                 Err(_) => {
                     errors.push(file.diagnostic(n.span(), "a population cannot be negative", None));
                     None
                 }
-            }
-        });
-        records.places.push(Record {
+            });
+        places.push(Record {
             file: Arc::clone(file),
             span: row.span.clone(),
             value: PlaceRecord {
@@ -807,20 +817,22 @@ fn read_places_csv(file: &Arc<SourceText>, records: &mut Records) -> Vec<Diagnos
                 population_date: row.text("population_date"),
             },
         });
-    }
+    };
+    read_csv(
+        file,
+        PLACE_COLUMNS,
+        &["slug", "source"],
+        &["name_", "alt_names_"],
+        &mut errors,
+        each,
+    );
     errors
 }
 
 fn read_memberships_csv(file: &Arc<SourceText>, records: &mut Records) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let rows = read_csv(
-        file,
-        MEMBERSHIP_COLUMNS,
-        &["organization", "member", "source"],
-        &[],
-        &mut errors,
-    );
-    for row in rows {
+    let memberships = &mut records.memberships;
+    let each = |row: &Row<'_>, errors: &mut Vec<Diagnostic>| {
         let (Some(organization), Some(member)) = (row.text("organization"), row.text("member"))
         else {
             errors.push(file.diagnostic(
@@ -828,10 +840,10 @@ fn read_memberships_csv(file: &Arc<SourceText>, records: &mut Records) -> Vec<Di
                 "this row needs both an `organization` and a `member`",
                 None,
             ));
-            continue;
+            return;
         };
-        let since = row.integer(file, "since", &mut errors);
-        records.memberships.push(Record {
+        let since = row.integer(file, "since", errors);
+        memberships.push(Record {
             file: Arc::clone(file),
             span: row.span.clone(),
             value: MembershipRecord {
@@ -843,7 +855,15 @@ fn read_memberships_csv(file: &Arc<SourceText>, records: &mut Records) -> Vec<Di
                 source: row.text("source"),
             },
         });
-    }
+    };
+    read_csv(
+        file,
+        MEMBERSHIP_COLUMNS,
+        &["organization", "member", "source"],
+        &[],
+        &mut errors,
+        each,
+    );
     errors
 }
 
@@ -854,8 +874,12 @@ mod tests {
     #[test]
     fn cell_ranges_handle_quotes_and_commas() {
         let text = "a,\"b, c\",d\nx,y,z\n";
-        assert_eq!(cell_ranges(text, 0), vec![0..1, 2..8, 9..10]);
-        assert_eq!(cell_ranges(text, 11), vec![11..12, 13..14, 15..16]);
+        // what the buffer held before is replaced
+        let mut ranges = Vec::from([99..99, 100..100]);
+        cell_ranges(text, 0, &mut ranges);
+        assert_eq!(ranges, vec![0..1, 2..8, 9..10]);
+        cell_ranges(text, 11, &mut ranges);
+        assert_eq!(ranges, vec![11..12, 13..14, 15..16]);
     }
 
     #[test]
