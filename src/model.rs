@@ -10,7 +10,8 @@ use crate::source::{
     ConceptRecord, FigureRecord, MembershipRecord, NameLists, Names, OrgRecord, PlaceRecord,
     Record, Records, SiteRecord, Text,
 };
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Index into [`Model::sources`].
@@ -1020,6 +1021,11 @@ impl Builder<'_> {
         scheme: Scheme,
         text: &Text,
     ) -> Option<ConceptId> {
+        // the usual case, a known concept, without gathering the scheme's concepts: that is
+        // only needed to suggest one for a name that is not
+        if let Some(&id) = self.concept_ids.get(&(scheme, text.get_ref().clone())) {
+            return Some(id);
+        }
         let ids: HashMap<String, usize> = self
             .concept_ids
             .iter()
@@ -1365,9 +1371,11 @@ impl Builder<'_> {
 
     fn memberships(&mut self) {
         let records = self.records;
-        let mut ids: HashMap<(OrgId, PlaceId, ConceptId), usize> = HashMap::new();
-        let mut slugs: HashMap<String, (OrgId, PlaceId, ConceptId)> = HashMap::new();
-        let mut seen: HashMap<(usize, SourceId), ()> = HashMap::new();
+        // as large as they can get, once: a million rows would otherwise grow each table
+        // twenty times over, hashing every key again each time
+        let rows = records.memberships.len();
+        let mut ids: HashMap<(OrgId, PlaceId, ConceptId), usize> = HashMap::with_capacity(rows);
+        let mut slugs: HashMap<String, (OrgId, PlaceId, ConceptId)> = HashMap::with_capacity(rows);
         let default_role: Text = toml::Spanned::new(0..0, "member".to_owned());
         for r in &records.memberships {
             let m: &MembershipRecord = &r.value;
@@ -1461,7 +1469,12 @@ impl Builder<'_> {
                     claims: Vec::new(),
                 });
             }
-            if seen.insert((id, source), ()).is_some() {
+            // a source states a membership once: its claims say which sources have
+            if self.model.memberships[id]
+                .claims
+                .iter()
+                .any(|c| c.source == source)
+            {
                 let msg = format!(
                     "duplicate membership: source `{}` already says `{}` is {} of `{}`",
                     self.model.sources[source].slug,
