@@ -407,9 +407,10 @@ impl Dataset {
 
     /// Loads a validated model and the ontology into a fresh store.
     ///
-    /// The quads are made on one thread and loaded on another, a batch at a time, so a large
-    /// model never exists as a whole list of quads and both cores work. Each quad goes into its
-    /// source's graph. The default graph is the RDF merge of the named graphs, a set: a triple
+    /// The quads go into the store as they are made, so a large model never exists as a whole
+    /// list of quads: in memory, borrowed, on the thread that makes them; on disk, a batch at a
+    /// time to Oxigraph's bulk loader on another thread. Each quad goes into its source's
+    /// graph. The default graph is the RDF merge of the named graphs, a set: a triple
     /// stated by two sources is in it once (Oxigraph's own "default graph as union" is a bag, in
     /// which it would match twice). In memory the store reads the merge from its sorted orders;
     /// on disk it is stored, one copy of each triple.
@@ -425,90 +426,35 @@ impl Dataset {
             .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| BuildError::Ontology(e.to_string()))?;
-        // On disk, repeated quads are dropped as they come and each triple's copy in the default
-        // graph is made once; in memory, sorting drops them and the merge is read, not stored,
-        // so no set of what was seen is kept at all.
-        let dedup = on_disk.is_some();
-        let (seen, store) =
-            std::thread::scope(|scope| -> Result<(Counted, Storage), BuildError> {
-                // each new quad, and whether its triple is new (then it also goes to the default
-                // graph): the copy for the default graph is never made, only borrowed when loaded
-                let (batches, received) = std::sync::mpsc::sync_channel::<Vec<(Quad, bool)>>(8);
-                // loaded batches come back to be freed and refilled here: the loader, the slower
-                // side, then spends no time on freeing
-                let (spent, returned) = std::sync::mpsc::channel::<Vec<(Quad, bool)>>();
-                let base = &base;
-                let producer = scope.spawn(move || {
-                    let mut seen = dedup.then(|| Seen::new(base));
-                    let mut batch = Vec::with_capacity(LOAD_BATCH);
-                    let mut push = |quad: Quad| {
-                        // Only new quads go to the loader, which is the slower side.
-                        let new_triple = match &mut seen {
-                            Some(seen) => match seen.add(&quad) {
-                                Some(new_triple) => new_triple,
-                                None => return,
-                            },
-                            None => false,
-                        };
-                        batch.push((quad, new_triple));
-                        if batch.len() >= LOAD_BATCH {
-                            let next = match returned.try_recv() {
-                                Ok(mut old) => {
-                                    old.clear();
-                                    old
-                                }
-                                Err(_) => Vec::with_capacity(LOAD_BATCH),
-                            };
-                            // Nobody receives once the loader has failed: the rest is dropped.
-                            let _ = batches.send(std::mem::replace(&mut batch, next));
-                        }
-                    };
-                    ontology.into_iter().for_each(&mut push);
-                    rdf::emit_quads(model, base, &mut push);
-                    let _ = batches.send(batch);
-                    seen
-                });
-                if let Some(store) = on_disk {
-                    // one long iterator into the bulk loader, which gathers big batches and writes
-                    // each as sorted files on a thread of its own (small batches would make
-                    // thousands of files); it takes owned quads, so the default graph's are copies
-                    let mut loader = store.bulk_loader();
-                    loader.load_quads(received.into_iter().flat_map(|batch| {
-                        batch.into_iter().flat_map(|(quad, new_triple)| {
-                            let merged = new_triple.then(|| {
-                                Quad::new(
-                                    quad.subject.clone(),
-                                    quad.predicate.clone(),
-                                    quad.object.clone(),
-                                    GraphName::DefaultGraph,
-                                )
-                            });
-                            merged.into_iter().chain(std::iter::once(quad))
-                        })
-                    }))?;
-                    loader.commit()?;
-                    let seen = producer.join().map_err(|_| BuildError::Count)?;
-                    let seen = seen.ok_or(BuildError::Count)?.counted();
-                    Ok((seen, Storage::Disk(store)))
-                } else {
-                    // In memory, the named graphs only: the store reads their merge as the default
-                    // graph. Each quad is moved into the store's dictionary, then sorted into place
-                    // once all are in (src/dataset/frozen.rs).
-                    let mut builder = FrozenBuilder::default();
-                    for mut batch in received {
-                        for (quad, _) in batch.drain(..) {
-                            builder.insert(quad)?;
-                        }
-                        let _ = spent.send(batch);
+        let (seen, store) = match on_disk {
+            Some(store) => Self::load_on_disk(model, &base, ontology, store)?,
+            None => {
+                // In memory, the named graphs only: the store reads their merge as the default
+                // graph. Each quad goes into the store's dictionary as it is made, borrowed, so
+                // a term the store holds is never copied, and nothing made on one thread is
+                // freed on another; once all are in, they are sorted into place (on two
+                // threads: src/dataset/frozen.rs).
+                let mut builder = FrozenBuilder::default();
+                let mut failed = None;
+                let mut insert = |quad: QuadRef<'_>| {
+                    if failed.is_none()
+                        && let Err(e) = builder.insert(quad)
+                    {
+                        failed = Some(e);
                     }
-                    producer.join().map_err(|_| BuildError::Count)?;
-                    let frozen = builder.finish();
-                    Ok((
-                        Counted::of_frozen(&frozen, base),
-                        Storage::Memory(Arc::new(frozen)),
-                    ))
+                };
+                ontology.iter().for_each(|quad| insert(quad.as_ref()));
+                rdf::emit_quads(model, &base, &mut insert);
+                if let Some(e) = failed {
+                    return Err(e.into());
                 }
-            })?;
+                let frozen = builder.finish();
+                (
+                    Counted::of_frozen(&frozen, &base),
+                    Storage::Memory(Arc::new(frozen)),
+                )
+            }
+        };
         let count = |kind| model.orgs.iter().filter(|o| o.kind == kind).count();
         let summary = Summary {
             files: 0,
@@ -530,6 +476,63 @@ impl Dataset {
             summary,
             profile: Some(seen.profile),
             dir: None,
+        })
+    }
+
+    /// Loads into an on-disk store: quads are made on one thread and loaded by Oxigraph's bulk
+    /// loader on another, a batch at a time, so both cores work. Repeated quads are dropped as
+    /// they come, and each triple's copy in the default graph is made once.
+    fn load_on_disk(
+        model: &Model,
+        base: &Base,
+        ontology: Vec<Quad>,
+        store: Store,
+    ) -> Result<(Counted, Storage), BuildError> {
+        std::thread::scope(|scope| {
+            // each new quad, and whether its triple is new (then it also goes to the default
+            // graph)
+            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<(Quad, bool)>>(8);
+            let producer = scope.spawn(move || {
+                let mut seen = Seen::new(base);
+                let mut batch = Vec::with_capacity(LOAD_BATCH);
+                let mut push = |quad: QuadRef<'_>| {
+                    let quad = quad.into_owned();
+                    // Only new quads go to the loader, which is the slower side.
+                    let Some(new_triple) = seen.add(&quad) else {
+                        return;
+                    };
+                    batch.push((quad, new_triple));
+                    if batch.len() >= LOAD_BATCH {
+                        let next = Vec::with_capacity(LOAD_BATCH);
+                        // Nobody receives once the loader has failed: the rest is dropped.
+                        let _ = batches.send(std::mem::replace(&mut batch, next));
+                    }
+                };
+                ontology.iter().for_each(|quad| push(quad.as_ref()));
+                rdf::emit_quads(model, base, &mut push);
+                let _ = batches.send(batch);
+                seen
+            });
+            // one long iterator into the bulk loader, which gathers big batches and writes each
+            // as sorted files on a thread of its own (small batches would make thousands of
+            // files); it takes owned quads, so the default graph's are copies
+            let mut loader = store.bulk_loader();
+            loader.load_quads(received.into_iter().flat_map(|batch| {
+                batch.into_iter().flat_map(|(quad, new_triple)| {
+                    let merged = new_triple.then(|| {
+                        Quad::new(
+                            quad.subject.clone(),
+                            quad.predicate.clone(),
+                            quad.object.clone(),
+                            GraphName::DefaultGraph,
+                        )
+                    });
+                    merged.into_iter().chain(std::iter::once(quad))
+                })
+            }))?;
+            loader.commit()?;
+            let seen = producer.join().map_err(|_| BuildError::Count)?;
+            Ok((seen.counted(), Storage::Disk(store)))
         })
     }
 
@@ -812,7 +815,7 @@ mod counted_tests {
             .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
             .collect::<Result<_, _>>()
             .expect("ontology");
-        rdf::emit_quads(&model, base, &mut |q| quads.push(q));
+        rdf::emit_quads(&model, base, &mut |q| quads.push(q.into_owned()));
         quads
     }
 
@@ -846,7 +849,7 @@ mod counted_tests {
             let mut builder = FrozenBuilder::default();
             for quad in quads {
                 seen.add(&quad);
-                builder.insert(quad).expect("named graph");
+                builder.insert(&quad).expect("named graph");
             }
             let gathered = seen.counted();
             let read = Counted::of_frozen(&builder.finish(), &base);
@@ -875,10 +878,10 @@ mod counted_tests {
         };
         let mut builder = FrozenBuilder::default();
         builder
-            .insert(date("1999-01-01", base.graph(rdf::ONTOLOGY_GRAPH)))
+            .insert(&date("1999-01-01", base.graph(rdf::ONTOLOGY_GRAPH)))
             .expect("insert");
         builder
-            .insert(date("2004-05-06", base.graph("source")))
+            .insert(&date("2004-05-06", base.graph("source")))
             .expect("insert");
         let read = Counted::of_frozen(&builder.finish(), &base);
         assert_eq!(read.profile.years, Some((2004, 2004)));

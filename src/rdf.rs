@@ -14,7 +14,9 @@
 use crate::model::{Claim, Labels, Model, OrgKind, PartialDate, PlaceKind, Scheme, Subject};
 use crate::vocab::{authority, dcat, dcterms, org, owl, prov, reti, schema, skos, time};
 use oxrdf::vocab::{rdf, rdfs, xsd};
-use oxrdf::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxrdf::{
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, QuadRef, Term, TermRef,
+};
 
 /// The ontology, in Turtle, as shipped in `ontology/reti.ttl`.
 pub const ONTOLOGY_TTL: &str = include_str!("../ontology/reti.ttl");
@@ -121,42 +123,40 @@ fn date_literal(d: PartialDate) -> Term {
     typed(d.to_string(), datatype)
 }
 
-/// Hands quads, in the graph of one source at a time, to a sink.
+/// Hands quads, in the graph of one source at a time, to a sink, as borrowed terms: a sink
+/// that keeps each distinct term once (the in-memory store) never copies one it has.
 struct Emitter<'a> {
-    sink: &'a mut dyn FnMut(Quad),
-    graph: GraphName,
+    sink: &'a mut dyn FnMut(QuadRef<'_>),
+    graph: GraphNameRef<'a>,
 }
 
 impl Emitter<'_> {
-    fn add(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<Term>) {
-        (self.sink)(Quad::new(
-            NamedOrBlankNode::NamedNode(s.clone()),
-            p,
-            o.into(),
-            self.graph.clone(),
-        ));
+    fn add<'o>(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<TermRef<'o>>) {
+        let (s, o, g): (NamedNodeRef<'_>, TermRef<'_>, GraphNameRef<'_>) =
+            (s.as_ref(), o.into(), self.graph);
+        (self.sink)(QuadRef::new(s, p, o, g));
     }
 
     fn labels(&mut self, s: &NamedNode, labels: &Labels) {
         for (tag, name) in &labels.names {
-            self.add(s, rdfs::LABEL, lang(name, tag));
-            self.add(s, skos::PREF_LABEL, lang(name, tag));
+            self.add(s, rdfs::LABEL, &lang(name, tag));
+            self.add(s, skos::PREF_LABEL, &lang(name, tag));
         }
         for (tag, names) in &labels.alt {
             for name in names {
-                self.add(s, skos::ALT_LABEL, lang(name, tag));
+                self.add(s, skos::ALT_LABEL, &lang(name, tag));
             }
         }
         for (tag, names) in &labels.hidden {
             for name in names {
-                self.add(s, skos::HIDDEN_LABEL, lang(name, tag));
+                self.add(s, skos::HIDDEN_LABEL, &lang(name, tag));
             }
         }
     }
 
     fn descriptions(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, labels: &Labels) {
         for (tag, text) in &labels.description {
-            self.add(s, p, lang(text, tag));
+            self.add(s, p, &lang(text, tag));
         }
     }
 }
@@ -172,117 +172,132 @@ fn name_in<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels, tag: &str) ->
 /// Turns the model into quads, one named graph per source, in a deterministic order.
 pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
     let mut quads = Vec::new();
-    emit_quads(model, base, &mut |q| quads.push(q));
+    emit_quads(model, base, &mut |q| quads.push(q.into_owned()));
     quads
 }
 
-/// [`model_to_quads`], one quad at a time: a large model's quads can be loaded while they are
-/// made, without ever holding all of them at once.
-pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(Quad)) {
-    let mut e = Emitter {
-        sink,
-        graph: GraphName::DefaultGraph,
-    };
+/// [`model_to_quads`], one borrowed quad at a time: a large model's quads can be loaded while
+/// they are made, without ever holding all of them at once, and a term the sink already holds
+/// is never copied.
+pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>)) {
     let graphs: Vec<GraphName> = model
         .sources
         .iter()
         .map(|s| base.graph(&s.slug).into())
         .collect();
+    let mut e = Emitter {
+        sink,
+        graph: GraphNameRef::DefaultGraph,
+    };
 
     for (i, s) in model.sources.iter().enumerate() {
-        e.graph = graphs[i].clone();
+        e.graph = graphs[i].as_ref();
         let iri = base.mint("source", &s.slug);
         e.add(&iri, rdf::TYPE, prov::ENTITY);
-        e.add(&iri, dcterms::TITLE, lang(&s.title, "en"));
+        e.add(&iri, dcterms::TITLE, &lang(&s.title, "en"));
         if let Some(d) = &s.description {
-            e.add(&iri, dcterms::DESCRIPTION, lang(d, "en"));
+            e.add(&iri, dcterms::DESCRIPTION, &lang(d, "en"));
         }
         if let Some(c) = &s.citation {
             e.add(
                 &iri,
                 dcterms::BIBLIOGRAPHIC_CITATION,
-                typed(c.clone(), xsd::STRING),
+                &typed(c.clone(), xsd::STRING),
             );
         }
         for url in &s.urls {
-            e.add(&iri, rdfs::SEE_ALSO, NamedNode::new_unchecked(url.clone()));
+            e.add(&iri, rdfs::SEE_ALSO, NamedNodeRef::new_unchecked(url));
         }
         if s.covers_from.is_some() || s.covers_until.is_some() {
             let period = NamedNode::new_unchecked(format!("{}#period", iri.as_str()));
-            e.add(&iri, dcterms::TEMPORAL, period.clone());
+            e.add(&iri, dcterms::TEMPORAL, &period);
             e.add(&period, rdf::TYPE, dcterms::PERIOD_OF_TIME);
             if let Some(d) = s.covers_from {
-                e.add(&period, dcat::START_DATE, date_literal(d));
+                e.add(&period, dcat::START_DATE, &date_literal(d));
             }
             if let Some(d) = s.covers_until {
-                e.add(&period, dcat::END_DATE, date_literal(d));
+                e.add(&period, dcat::END_DATE, &date_literal(d));
             }
         }
         let graph = base.graph(&s.slug);
-        e.add(&graph, prov::WAS_DERIVED_FROM, iri);
+        e.add(&graph, prov::WAS_DERIVED_FROM, &iri);
     }
 
-    for c in &model.concepts {
-        let iri = base.mint(c.scheme.concept_kind(), &c.slug);
+    let concepts: Vec<NamedNode> = model
+        .concepts
+        .iter()
+        .map(|c| base.mint(c.scheme.concept_kind(), &c.slug))
+        .collect();
+    for (c, iri) in model.concepts.iter().zip(&concepts) {
         let scheme = base.mint("scheme", c.scheme.slug());
         let (en, it) = c.scheme.names();
         for claim in &c.claims {
-            e.graph = graphs[claim.source].clone();
-            e.add(&iri, rdf::TYPE, skos::CONCEPT);
-            e.add(&iri, skos::IN_SCHEME, scheme.clone());
+            e.graph = graphs[claim.source].as_ref();
+            e.add(iri, rdf::TYPE, skos::CONCEPT);
+            e.add(iri, skos::IN_SCHEME, &scheme);
             e.add(&scheme, rdf::TYPE, skos::CONCEPT_SCHEME);
-            e.add(&scheme, skos::HAS_TOP_CONCEPT, iri.clone());
-            e.add(&scheme, rdfs::LABEL, lang(en, "en"));
-            e.add(&scheme, rdfs::LABEL, lang(it, "it"));
-            e.add(&scheme, skos::PREF_LABEL, lang(en, "en"));
-            e.add(&scheme, skos::PREF_LABEL, lang(it, "it"));
-            e.labels(&iri, &claim.facts);
-            e.descriptions(&iri, skos::DEFINITION, &claim.facts);
+            e.add(&scheme, skos::HAS_TOP_CONCEPT, iri);
+            e.add(&scheme, rdfs::LABEL, &lang(en, "en"));
+            e.add(&scheme, rdfs::LABEL, &lang(it, "it"));
+            e.add(&scheme, skos::PREF_LABEL, &lang(en, "en"));
+            e.add(&scheme, skos::PREF_LABEL, &lang(it, "it"));
+            e.labels(iri, &claim.facts);
+            e.descriptions(iri, skos::DEFINITION, &claim.facts);
         }
     }
 
-    let place_iri = |p: usize| base.mint("place", &model.places[p].slug);
-    let org_iri = |o: usize| {
-        let o = &model.orgs[o];
-        base.mint(o.kind.as_str(), &o.slug)
-    };
+    // Each place's and organisation's IRI made once, not at each quad that names it: a
+    // million memberships name a few thousand places, and a term handed over from the same
+    // place in memory is recognised by the store without being looked up again.
+    let places: Vec<NamedNode> = model
+        .places
+        .iter()
+        .map(|p| base.mint("place", &p.slug))
+        .collect();
+    let orgs: Vec<NamedNode> = model
+        .orgs
+        .iter()
+        .map(|o| base.mint(o.kind.as_str(), &o.slug))
+        .collect();
+    let place_iri = |p: usize| &places[p];
+    let org_iri = |o: usize| &orgs[o];
 
     for (id, o) in model.orgs.iter().enumerate() {
         let iri = org_iri(id);
         for claim in &o.claims {
-            e.graph = graphs[claim.source].clone();
+            e.graph = graphs[claim.source].as_ref();
             let f = &claim.facts;
             match o.kind {
-                OrgKind::Network => e.add(&iri, rdf::TYPE, reti::NETWORK),
-                OrgKind::Unit => e.add(&iri, rdf::TYPE, org::ORGANIZATIONAL_UNIT),
+                OrgKind::Network => e.add(iri, rdf::TYPE, reti::NETWORK),
+                OrgKind::Unit => e.add(iri, rdf::TYPE, org::ORGANIZATIONAL_UNIT),
                 OrgKind::Organization => {}
             }
-            e.add(&iri, rdf::TYPE, org::ORGANIZATION);
+            e.add(iri, rdf::TYPE, org::ORGANIZATION);
             if f.nonprofit {
-                e.add(&iri, rdf::TYPE, reti::NONPROFIT_ORGANIZATION);
+                e.add(iri, rdf::TYPE, reti::NONPROFIT_ORGANIZATION);
             }
-            e.labels(&iri, &f.labels);
-            e.descriptions(&iri, dcterms::DESCRIPTION, &f.labels);
+            e.labels(iri, &f.labels);
+            e.descriptions(iri, dcterms::DESCRIPTION, &f.labels);
             if let Some(d) = f.founded {
-                e.add(&iri, schema::FOUNDING_DATE, date_literal(d));
+                e.add(iri, schema::FOUNDING_DATE, &date_literal(d));
             }
             if let Some(p) = f.founded_in {
-                e.add(&iri, schema::FOUNDING_LOCATION, place_iri(p));
+                e.add(iri, schema::FOUNDING_LOCATION, place_iri(p));
             }
             if let Some(p) = f.part_of {
-                e.add(&iri, org::SUB_ORGANIZATION_OF, org_iri(p));
+                e.add(iri, org::SUB_ORGANIZATION_OF, org_iri(p));
             }
             for &l in &f.linked_to {
-                e.add(&iri, org::LINKED_TO, org_iri(l));
+                e.add(iri, org::LINKED_TO, org_iri(l));
             }
             for &r in &f.recognised_by {
-                e.add(&iri, reti::RECOGNISED_BY, org_iri(r));
+                e.add(iri, reti::RECOGNISED_BY, org_iri(r));
             }
             for &c in &f.present_in {
-                e.add(&iri, schema::AREA_SERVED, place_iri(c));
+                e.add(iri, schema::AREA_SERVED, place_iri(c));
             }
             for &c in &f.external_partners {
-                e.add(&iri, reti::EXTERNAL_PARTNER, place_iri(c));
+                e.add(iri, reti::EXTERNAL_PARTNER, place_iri(c));
             }
         }
     }
@@ -290,7 +305,7 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(Quad)) {
     for (id, p) in model.places.iter().enumerate() {
         let iri = place_iri(id);
         for claim in &p.claims {
-            e.graph = graphs[claim.source].clone();
+            e.graph = graphs[claim.source].as_ref();
             let f = &claim.facts;
             let types: &[NamedNodeRef<'_>] = match p.kind {
                 PlaceKind::Municipality => &[reti::MUNICIPALITY, schema::CITY],
@@ -300,32 +315,32 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(Quad)) {
                 PlaceKind::City => &[schema::CITY],
             };
             for t in types {
-                e.add(&iri, rdf::TYPE, *t);
+                e.add(iri, rdf::TYPE, *t);
             }
-            e.labels(&iri, &f.labels);
-            e.descriptions(&iri, dcterms::DESCRIPTION, &f.labels);
+            e.labels(iri, &f.labels);
+            e.descriptions(iri, dcterms::DESCRIPTION, &f.labels);
             if let Some(parent) = f.part_of {
-                e.add(&iri, schema::CONTAINED_IN_PLACE, place_iri(parent));
+                e.add(iri, schema::CONTAINED_IN_PLACE, place_iri(parent));
             }
             if let Some(code) = &f.istat_code {
-                e.add(&iri, reti::ISTAT_CODE, typed(code.clone(), xsd::STRING));
+                e.add(iri, reti::ISTAT_CODE, &typed(code.clone(), xsd::STRING));
             }
             if let Some(code) = &f.notation {
-                e.add(&iri, skos::NOTATION, typed(code.clone(), xsd::STRING));
+                e.add(iri, skos::NOTATION, &typed(code.clone(), xsd::STRING));
             }
             if let Some(code) = &f.iso_alpha2 {
-                e.add(&iri, reti::ISO_ALPHA2, typed(code.clone(), xsd::STRING));
+                e.add(iri, reti::ISO_ALPHA2, &typed(code.clone(), xsd::STRING));
             }
             if let Some(code) = &f.iso_alpha3 {
-                e.add(&iri, reti::ISO_ALPHA3, typed(code.clone(), xsd::STRING));
+                e.add(iri, reti::ISO_ALPHA3, &typed(code.clone(), xsd::STRING));
             }
             if let Some(code) = &f.eu_authority {
                 let target = format!("{}{code}", authority::EU_COUNTRY);
-                e.add(&iri, owl::SAME_AS, NamedNode::new_unchecked(target));
+                e.add(iri, owl::SAME_AS, &NamedNode::new_unchecked(target));
             }
             if let Some(q) = &f.wikidata {
                 let target = format!("{}{q}", authority::WIKIDATA);
-                e.add(&iri, owl::SAME_AS, NamedNode::new_unchecked(target));
+                e.add(iri, owl::SAME_AS, &NamedNode::new_unchecked(target));
             }
         }
     }
@@ -334,89 +349,90 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(Quad)) {
         let iri = base.mint("site", &s.slug);
         let owner = org_iri(s.organization);
         for claim in &s.claims {
-            e.graph = graphs[claim.source].clone();
+            e.graph = graphs[claim.source].as_ref();
             let facts = &claim.facts;
             e.add(&iri, rdf::TYPE, org::SITE);
             e.labels(&iri, &facts.labels);
             if facts.locates {
-                e.add(&iri, org::SITE_OF, owner.clone());
+                e.add(&iri, org::SITE_OF, owner);
                 e.add(&iri, schema::CONTAINED_IN_PLACE, place_iri(s.place));
-                e.add(&owner, org::HAS_SITE, iri.clone());
+                e.add(owner, org::HAS_SITE, &iri);
             }
             if facts.registered {
-                e.add(&owner, org::HAS_REGISTERED_SITE, iri.clone());
+                e.add(owner, org::HAS_REGISTERED_SITE, &iri);
             }
         }
     }
 
+    // the years memberships began, a few dozen, each made once
+    let mut years: std::collections::BTreeMap<i32, Term> = std::collections::BTreeMap::new();
     for m in &model.memberships {
         let iri = base.mint("membership", &m.slug);
         let organization = org_iri(m.organization);
         let member = place_iri(m.member);
         let role = &model.concepts[m.role];
         let label = |tag: &str| {
-            format!(
+            let text = format!(
                 "{} – {} ({})",
                 name_in(&model.places[m.member].claims, |f| &f.labels, tag),
                 name_in(&model.orgs[m.organization].claims, |f| &f.labels, tag),
                 name_in(&role.claims, |l| l, tag),
-            )
+            );
+            lang(&text, tag)
         };
+        // the same for every source that states the membership
+        let labels = [label("en"), label("it")];
         for claim in &m.claims {
-            e.graph = graphs[claim.source].clone();
+            e.graph = graphs[claim.source].as_ref();
             e.add(&iri, rdf::TYPE, org::MEMBERSHIP);
-            e.add(&iri, rdfs::LABEL, lang(&label("en"), "en"));
-            e.add(&iri, rdfs::LABEL, lang(&label("it"), "it"));
-            e.add(&iri, org::MEMBER, member.clone());
-            e.add(&iri, org::ORGANIZATION_PROP, organization.clone());
-            e.add(&iri, org::ROLE, base.mint("role", &role.slug));
+            for label in &labels {
+                e.add(&iri, rdfs::LABEL, label);
+            }
+            e.add(&iri, org::MEMBER, member);
+            e.add(&iri, org::ORGANIZATION_PROP, organization);
+            e.add(&iri, org::ROLE, &concepts[m.role]);
             if role.slug == "member" {
-                e.add(&organization, org::HAS_MEMBER, member.clone());
+                e.add(organization, org::HAS_MEMBER, member);
             }
             if let Some(field) = claim.facts.field {
-                e.add(
-                    &iri,
-                    reti::CREATIVE_FIELD,
-                    base.mint("field", &model.concepts[field].slug),
-                );
+                e.add(&iri, reti::CREATIVE_FIELD, &concepts[field]);
             }
             if let Some(year) = claim.facts.since {
                 let during = NamedNode::new_unchecked(format!("{}#during", iri.as_str()));
                 let start = NamedNode::new_unchecked(format!("{}#start", iri.as_str()));
-                e.add(&iri, org::MEMBER_DURING, during.clone());
+                e.add(&iri, org::MEMBER_DURING, &during);
                 e.add(&during, rdf::TYPE, time::INTERVAL);
-                e.add(&during, time::HAS_BEGINNING, start.clone());
+                e.add(&during, time::HAS_BEGINNING, &start);
                 e.add(&start, rdf::TYPE, time::INSTANT);
-                e.add(
-                    &start,
-                    time::IN_XSD_G_YEAR,
-                    typed(format!("{year:04}"), xsd::G_YEAR),
-                );
+                let year = years
+                    .entry(year)
+                    .or_insert_with(|| typed(format!("{year:04}"), xsd::G_YEAR));
+                e.add(&start, time::IN_XSD_G_YEAR, &*year);
             }
         }
     }
 
     for f in &model.figures {
-        e.graph = graphs[f.source].clone();
+        e.graph = graphs[f.source].as_ref();
         let iri = base.mint("figure", &f.slug);
         let subject = match f.subject {
             Subject::Org(o) => org_iri(o),
             Subject::Place(p) => place_iri(p),
         };
         let measure = &model.concepts[f.measure];
-        e.add(&subject, reti::STATED_FIGURE_PROP, iri.clone());
+        e.add(subject, reti::STATED_FIGURE_PROP, &iri);
         e.add(&iri, rdf::TYPE, reti::STATED_FIGURE);
-        e.add(&iri, reti::MEASURE, base.mint("measure", &measure.slug));
+        e.add(&iri, reti::MEASURE, &concepts[f.measure]);
         e.add(
             &iri,
             schema::VALUE,
-            typed(f.value.to_string(), xsd::INTEGER),
+            &typed(f.value.to_string(), xsd::INTEGER),
         );
         if f.lower_bound {
-            e.add(&iri, reti::IS_LOWER_BOUND, typed("true", xsd::BOOLEAN));
+            e.add(&iri, reti::IS_LOWER_BOUND, &typed("true", xsd::BOOLEAN));
         }
         if let Some(d) = f.date {
-            e.add(&iri, dcterms::DATE, date_literal(d));
+            e.add(&iri, dcterms::DATE, &date_literal(d));
         }
         for tag in ["en", "it"] {
             let over = match (f.lower_bound, tag) {
@@ -436,7 +452,7 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(Quad)) {
             if let Some(d) = f.date {
                 text = format!("{text} ({d})");
             }
-            e.add(&iri, rdfs::LABEL, lang(&text, tag));
+            e.add(&iri, rdfs::LABEL, &lang(&text, tag));
         }
     }
 }
