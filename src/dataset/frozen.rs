@@ -140,7 +140,11 @@ struct Dictionary {
 
 impl Dictionary {
     fn id(&self, term: TermRef<'_>) -> Option<u32> {
-        let h = hash(term);
+        self.find(hash(term), term)
+    }
+
+    /// The id of `term`, whose hash is `h`, if it is held.
+    fn find(&self, h: u32, term: TermRef<'_>) -> Option<u32> {
         self.ids
             .find(spread(h), |&(hh, id)| {
                 hh == h && self.terms[id as usize].as_ref() == term
@@ -151,12 +155,10 @@ impl Dictionary {
     /// The term's id, given it a new one (and a copy of it kept) if it is new.
     fn intern(&mut self, term: TermRef<'_>) -> Result<u32, StorageError> {
         let h = hash(term);
-        let Self { terms, ids } = self;
-        if let Some(&(_, id)) = ids.find(spread(h), |&(hh, id)| {
-            hh == h && terms[id as usize].as_ref() == term
-        }) {
+        if let Some(id) = self.find(h, term) {
             return Ok(id);
         }
+        let Self { terms, ids } = self;
         // at most u32::MAX - 1 terms, so that the number of terms is itself an id: a view's
         // made-up terms are numbered from there
         let id = u32::try_from(terms.len())
