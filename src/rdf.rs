@@ -139,8 +139,9 @@ impl Emitter<'_> {
 
     fn labels(&mut self, s: &NamedNode, labels: &Labels) {
         for (tag, name) in &labels.names {
-            self.add(s, rdfs::LABEL, &lang(name, tag));
-            self.add(s, skos::PREF_LABEL, &lang(name, tag));
+            let name = lang(name, tag);
+            self.add(s, rdfs::LABEL, &name);
+            self.add(s, skos::PREF_LABEL, &name);
         }
         for (tag, names) in &labels.alt {
             for name in names {
@@ -237,10 +238,12 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
             e.add(iri, skos::IN_SCHEME, &scheme);
             e.add(&scheme, rdf::TYPE, skos::CONCEPT_SCHEME);
             e.add(&scheme, skos::HAS_TOP_CONCEPT, iri);
-            e.add(&scheme, rdfs::LABEL, &lang(en, "en"));
-            e.add(&scheme, rdfs::LABEL, &lang(it, "it"));
-            e.add(&scheme, skos::PREF_LABEL, &lang(en, "en"));
-            e.add(&scheme, skos::PREF_LABEL, &lang(it, "it"));
+            let names = [lang(en, "en"), lang(it, "it")];
+            for p in [rdfs::LABEL, skos::PREF_LABEL] {
+                for name in &names {
+                    e.add(&scheme, p, name);
+                }
+            }
             e.labels(iri, &claim.facts);
             e.descriptions(iri, skos::DEFINITION, &claim.facts);
         }
