@@ -144,7 +144,7 @@ impl Counted {
         for run in frozen.runs(frozen::Order::Gspo, &[], 1) {
             // keyed as `Seen` keys them: blank node graphs together under ""
             let graph = match run.first().and_then(|e| frozen.term(e[0])) {
-                Some(oxigraph::model::Term::NamedNode(g)) => g.as_str(),
+                Some(oxigraph::model::TermRef::NamedNode(g)) => g.as_str(),
                 _ => "",
             };
             *graphs.entry(graph.to_owned()).or_default() += run.len();

@@ -12,7 +12,7 @@
 use super::frozen::{Frozen, Ids, Order};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
-    GraphName, LiteralRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+    GraphName, LiteralRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, TermRef,
 };
 
 /// The datatypes whose values are dates, for [`Profile::years`].
@@ -62,7 +62,7 @@ impl Profile {
         let (mut distinct_subjects, mut entities) = (0, 0);
         for run in frozen.runs(Order::Spog, &[], 1) {
             distinct_subjects += 1;
-            if let Some(Term::NamedNode(s)) = frozen.term(first(run))
+            if let Some(TermRef::NamedNode(s)) = frozen.term(first(run))
                 && s.as_str().starts_with(&id_space)
             {
                 entities += 1;
@@ -72,19 +72,19 @@ impl Profile {
         for run in frozen.runs(Order::Ospg, &[], 1) {
             distinct_objects += 1;
             // the entries are object, subject, predicate, graph
-            if let Some(Term::Literal(literal)) = frozen.term(first(run))
+            if let Some(TermRef::Literal(literal)) = frozen.term(first(run))
                 && DATE_TYPES.contains(&literal.datatype())
                 && run.iter().any(|e| Some(e[3]) != ontology)
-                && let Some(year) = year_of(literal.as_ref())
+                && let Some(year) = year_of(literal)
             {
                 years = Some(widen_years(years, year));
             }
         }
-        let written = |id: u32| frozen.term(id).map(ToString::to_string);
+        let written = |id: u32| frozen.term(id).map(|t| t.to_string());
         let properties = frozen
             .runs(Order::Posg, &[], 1)
             .filter_map(|run| match frozen.term(first(run)) {
-                Some(Term::NamedNode(p)) => Some(p.as_str().to_owned()),
+                Some(TermRef::NamedNode(p)) => Some(p.as_str().to_owned()),
                 _ => None,
             })
             .collect();
