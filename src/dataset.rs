@@ -434,7 +434,7 @@ impl Dataset {
                 // a term the store holds is never copied, and nothing made on one thread is
                 // freed on another; once all are in, they are sorted into place (on two
                 // threads: src/dataset/frozen.rs).
-                let mut builder = FrozenBuilder::default();
+                let mut builder = FrozenBuilder::with_capacity(rdf::expected_quads(model));
                 let mut failed = None;
                 let mut insert = |quad: QuadRef<'_>| {
                     if failed.is_none()

@@ -177,6 +177,18 @@ pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
     quads
 }
 
+/// About how many quads [`emit_quads`] gives for `model`: those of the memberships, at most
+/// 13 for each source stating one, which at scale are nearly all. A store sizes its tables by
+/// it once instead of growing them by doubling.
+pub fn expected_quads(model: &Model) -> usize {
+    model
+        .memberships
+        .iter()
+        .map(|m| m.claims.len())
+        .sum::<usize>()
+        * 13
+}
+
 /// [`model_to_quads`], one borrowed quad at a time: a large model's quads can be loaded while
 /// they are made, without ever holding all of them at once, and a term the sink already holds
 /// is never copied.
