@@ -432,8 +432,9 @@ impl Dataset {
                 // In memory, the named graphs only: the store reads their merge as the default
                 // graph. Each quad goes into the store's dictionary as it is made, borrowed, so
                 // a term the store holds is never copied, and nothing made on one thread is
-                // freed on another; once all are in, they are sorted into place (on two
-                // threads: src/dataset/frozen.rs).
+                // freed on another. A large build's quads are sorted a chunk at a time on the
+                // other core while the rest come in, a small one's once all are in, on both
+                // cores (src/dataset/frozen.rs).
                 let mut builder = FrozenBuilder::with_capacity(rdf::expected_quads(model));
                 let mut failed = None;
                 let mut insert = |quad: QuadRef<'_>| {
