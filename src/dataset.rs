@@ -449,7 +449,7 @@ impl Dataset {
                 if let Some(e) = failed {
                     return Err(e.into());
                 }
-                let frozen = builder.finish();
+                let frozen = builder.finish()?;
                 (
                     Counted::of_frozen(&frozen, &base),
                     Storage::Memory(Arc::new(frozen)),
@@ -853,7 +853,7 @@ mod counted_tests {
                 builder.insert(&quad).expect("named graph");
             }
             let gathered = seen.counted();
-            let read = Counted::of_frozen(&builder.finish(), &base);
+            let read = Counted::of_frozen(&builder.finish().expect("few terms"), &base);
             assert_eq!(read.graphs, gathered.graphs, "{}", dir.display());
             assert_eq!(read.triples, gathered.triples, "{}", dir.display());
             assert_eq!(read.profile, gathered.profile, "{}", dir.display());
@@ -884,7 +884,7 @@ mod counted_tests {
         builder
             .insert(&date("2004-05-06", base.graph("source")))
             .expect("insert");
-        let read = Counted::of_frozen(&builder.finish(), &base);
+        let read = Counted::of_frozen(&builder.finish().expect("few terms"), &base);
         assert_eq!(read.profile.years, Some((2004, 2004)));
     }
 }

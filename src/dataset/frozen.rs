@@ -26,7 +26,7 @@
 //! // the same triple stated by two sources
 //! builder.insert(&Quad::new(n("rome"), n("in"), n("unesco"), n("source-a")))?;
 //! builder.insert(&Quad::new(n("rome"), n("in"), n("unesco"), n("source-b")))?;
-//! let store = Arc::new(builder.finish());
+//! let store = Arc::new(builder.finish()?);
 //! assert_eq!(store.quads_for_pattern(None, None, None, None).count(), 2);
 //! let merged = Some(GraphNameRef::DefaultGraph);
 //! assert_eq!(store.quads_for_pattern(None, None, None, merged).count(), 1);
@@ -129,29 +129,103 @@ fn spread(hash: u32) -> u64 {
 }
 
 /// Each distinct term once, numbered in the order first seen.
-///
-/// The terms' texts are kept one after the other in one string, each found by a [`Span`] of
-/// 16 bytes: an `oxrdf` [`Term`] is 56 bytes and its text a separate allocation, which at a
-/// million memberships (4.3 million terms) was 4.3 million calls to the allocator and a
-/// tenth of the build's peak memory (215 MB). A stored term is read back borrowed ([`Dictionary::get`]).
 #[derive(Default)]
 struct Dictionary {
+    /// The terms, indexed by id.
+    terms: Texts,
+    /// Each term's hash and id: the terms themselves are held once, in `terms`. With the hash
+    /// kept here, growing the table never reads a term again (at a million memberships, reading
+    /// each term back from all over memory at each doubling took a fifth of the build), and a
+    /// lookup reads a term only when its hash matches.
+    ids: Slots,
+}
+
+/// Terms one after the other.
+///
+/// Their texts are kept in one string, each found by a [`Span`] of 16 bytes: an `oxrdf`
+/// [`Term`] is 56 bytes and its text a separate allocation, which at a million memberships
+/// (4.3 million terms) was 4.3 million calls to the allocator and a tenth of the build's peak
+/// memory (215 MB). A term is read back borrowed ([`Texts::get`]).
+#[derive(Default)]
+struct Texts {
     /// The texts of the terms, each a [`Span`] of it: a typed literal's datatype IRI or a
     /// language-tagged one's tag is written just before its value.
     text: String,
-    /// Where each term is, indexed by id.
+    /// Where each term is.
     spans: Vec<Span>,
     /// Terms of another kind than IRI, blank node and literal (a triple term), whole: their
     /// span holds their index here.
     others: Vec<Term>,
-    /// Each term's hash and id: the terms themselves are held once, in `text`. With the hash
-    /// kept here, growing the table never reads a term again (at a million memberships, reading
-    /// each term back from all over memory at each doubling took a fifth of the build), and a
-    /// lookup reads a term only when its hash matches.
-    ids: hashbrown::HashTable<(u32, u32)>,
 }
 
-/// Where one term is in [`Dictionary::text`], and of which kind.
+/// An open-addressed table of terms' hashes and ids, 8 bytes a slot, probed linearly.
+///
+/// Hash and id share a slot, so a probe of a table larger than the processor's caches misses
+/// once: `hashbrown` keeps its tags apart from its entries, and a lookup there missed on the
+/// tags, then again on the entry (at a million memberships, three quarters of the time spent
+/// in the dictionary's own code).
+struct Slots {
+    /// `hash << 32 | id`, or [`Slots::EMPTY`]; a power of two of them.
+    slots: Vec<u64>,
+    /// Slots taken.
+    len: usize,
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Self {
+            slots: vec![Self::EMPTY; Self::FIRST],
+            len: 0,
+        }
+    }
+}
+
+impl Slots {
+    /// A free slot: no term's id is `u32::MAX`.
+    const EMPTY: u64 = u64::MAX;
+    const FIRST: usize = 1 << 10;
+
+    /// Where a hash's probe starts: the top bits of [`spread`], which all of the hash moves.
+    fn home(&self, h: u32) -> usize {
+        let bits = self.slots.len().trailing_zeros();
+        (spread(h) >> (64 - bits)) as usize
+    }
+
+    /// The id of the term whose hash is `h` and for which `is` says yes, or else the free slot
+    /// where it goes.
+    fn find(&self, h: u32, mut is: impl FnMut(u32) -> bool) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(h);
+        loop {
+            let slot = self.slots[at];
+            if slot == Self::EMPTY {
+                return Err(at);
+            }
+            if (slot >> 32) as u32 == h && is(slot as u32) {
+                return Ok(slot as u32);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Puts a term not in the table yet in the free slot `at` that [`Slots::find`] gave.
+    fn insert(&mut self, at: usize, h: u32, id: u32) {
+        self.slots[at] = u64::from(h) << 32 | u64::from(id);
+        self.len += 1;
+        // at most three quarters full, so that a probe ends soon
+        if self.len * 4 > self.slots.len() * 3 {
+            let grown = vec![Self::EMPTY; self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, grown);
+            for slot in old.into_iter().filter(|&s| s != Self::EMPTY) {
+                if let Err(at) = self.find((slot >> 32) as u32, |_| false) {
+                    self.slots[at] = slot;
+                }
+            }
+        }
+    }
+}
+
+/// Where one term is in [`Texts::text`], and of which kind.
 #[derive(Clone, Copy)]
 struct Span {
     start: u64,
@@ -181,14 +255,20 @@ impl Span {
     }
 }
 
-impl Dictionary {
+impl Texts {
     fn len(&self) -> usize {
         self.spans.len()
     }
 
-    /// The term numbered `id`, borrowed.
-    fn get(&self, id: u32) -> Option<TermRef<'_>> {
-        let span = *self.spans.get(id as usize)?;
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+        self.others.clear();
+    }
+
+    /// The term at `index`, borrowed.
+    fn get(&self, index: u32) -> Option<TermRef<'_>> {
+        let span = *self.spans.get(index as usize)?;
         if span.kind() == Span::OTHER {
             return self
                 .others
@@ -215,38 +295,8 @@ impl Dictionary {
         })
     }
 
-    fn id(&self, term: TermRef<'_>) -> Option<u32> {
-        self.find(hash(term), term)
-    }
-
-    /// The id of `term`, whose hash is `h`, if it is held.
-    fn find(&self, h: u32, term: TermRef<'_>) -> Option<u32> {
-        self.ids
-            .find(spread(h), |&(hh, id)| hh == h && self.get(id) == Some(term))
-            .map(|&(_, id)| id)
-    }
-
-    /// The term's id, given it a new one (and a copy of it kept) if it is new.
-    fn intern(&mut self, term: TermRef<'_>) -> Result<u32, StorageError> {
-        let h = hash(term);
-        if let Some(id) = self.find(h, term) {
-            return Ok(id);
-        }
-        // at most u32::MAX - 1 terms, so that the number of terms is itself an id: a view's
-        // made-up terms are numbered from there
-        let id = u32::try_from(self.spans.len())
-            .ok()
-            .filter(|&id| id < u32::MAX)
-            .ok_or_else(|| StorageError::Other("more than 4 294 967 294 distinct terms".into()))?;
-        let span = self.push(term)?;
-        self.ids
-            .insert_unique(spread(h), (h, id), |&(hh, _)| spread(hh));
-        self.spans.push(span);
-        Ok(id)
-    }
-
-    /// Writes the term's text, and says where it is.
-    fn push(&mut self, term: TermRef<'_>) -> Result<Span, StorageError> {
+    /// Adds a copy of the term at the end.
+    fn push(&mut self, term: TermRef<'_>) -> Result<(), StorageError> {
         let parts = match term {
             TermRef::NamedNode(n) => Some((Span::IRI, "", n.as_str())),
             TermRef::BlankNode(b) => Some((Span::BLANK, "", b.as_str())),
@@ -265,11 +315,12 @@ impl Dictionary {
         else {
             let index = self.others.len() as u64;
             self.others.push(term.into_owned());
-            return Ok(Span {
+            self.spans.push(Span {
                 start: index,
                 len: 0,
                 head: Span::OTHER << (32 - Span::KIND_BITS),
             });
+            return Ok(());
         };
         let too_long = || {
             StorageError::Other(
@@ -285,11 +336,84 @@ impl Dictionary {
         let start = self.text.len() as u64;
         self.text.push_str(prefix);
         self.text.push_str(value);
-        Ok(Span {
+        self.spans.push(Span {
             start,
             len,
             head: head | (kind << (32 - Span::KIND_BITS)),
-        })
+        });
+        Ok(())
+    }
+}
+
+impl Dictionary {
+    fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// The term numbered `id`, borrowed.
+    fn get(&self, id: u32) -> Option<TermRef<'_>> {
+        self.terms.get(id)
+    }
+
+    fn id(&self, term: TermRef<'_>) -> Option<u32> {
+        self.find(hash(term), term).ok()
+    }
+
+    /// The id of `term`, whose hash is `h`, if it is held; else the free slot for it.
+    fn find(&self, h: u32, term: TermRef<'_>) -> Result<u32, usize> {
+        self.ids.find(h, |id| self.get(id) == Some(term))
+    }
+
+    /// The term's id, given it a new one (and a copy of it kept) if it is new.
+    fn intern(&mut self, term: TermRef<'_>) -> Result<u32, StorageError> {
+        self.intern_hashed(hash(term), term)
+    }
+
+    /// The id of `term`, whose hash is `h`, given it a new one if it is new.
+    fn intern_hashed(&mut self, h: u32, term: TermRef<'_>) -> Result<u32, StorageError> {
+        let at = match self.find(h, term) {
+            Ok(id) => return Ok(id),
+            Err(at) => at,
+        };
+        // at most u32::MAX - 1 terms, so that the number of terms is itself an id: a view's
+        // made-up terms are numbered from there
+        let id = u32::try_from(self.terms.len())
+            .ok()
+            .filter(|&id| id < u32::MAX)
+            .ok_or_else(|| StorageError::Other("more than 4 294 967 294 distinct terms".into()))?;
+        self.terms.push(term)?;
+        self.ids.insert(at, h, id);
+        Ok(id)
+    }
+
+    /// Reads, for each hash, what looking its term up will read: the slot its probe starts
+    /// at, then the span and the text of each held term with that hash. Each pass asks for
+    /// all its reads before it needs any, so the processor waits for the misses of a
+    /// dictionary larger than its caches together, not one after another.
+    fn warm(&self, hashes: &[u32]) {
+        let mut read = 0u64;
+        for &h in hashes {
+            read ^= self.ids.slots.get(self.ids.home(h)).copied().unwrap_or(0);
+        }
+        let spans = &self.terms.spans;
+        for &h in hashes {
+            let _ = self.ids.find(h, |id| {
+                read ^= spans.get(id as usize).map_or(0, |s| s.start);
+                false
+            });
+        }
+        let text = self.terms.text.as_bytes();
+        for &h in hashes {
+            let _ = self.ids.find(h, |id| {
+                let first = spans.get(id as usize).and_then(|s| {
+                    let start = usize::try_from(s.start).ok()?;
+                    text.get(start).copied()
+                });
+                read ^= u64::from(first.unwrap_or(0));
+                false
+            });
+        }
+        std::hint::black_box(read);
     }
 }
 
@@ -304,20 +428,28 @@ fn address(term: TermRef<'_>) -> usize {
     }
 }
 
-/// The ids of terms interned lately, by the address of the text they were read from.
+/// A term of a quad given to the builder: numbered, or staged in the [`Batch`] until the
+/// batch is looked up.
+#[derive(Clone, Copy)]
+enum Known {
+    Id(u32),
+    Staged(u32),
+}
+
+/// The terms handed over lately, by the address of the text they were read from.
 ///
 /// A build hands over the same subject, graph and predicate (a constant) quad after quad, from
 /// the same place in memory. Comparing the text once is cheaper than hashing it and probing a
 /// table that, at a million memberships, no longer fits in the processor's caches. A slot only
-/// suggests an id: the term is always compared with the stored one (an address may since hold
-/// another text).
-struct Recent(Box<[(usize, u32)]>);
+/// suggests a term: it is always compared with the one held (an address may since hold another
+/// text).
+struct Recent(Box<[(usize, Known)]>);
 
 impl Recent {
     const SLOTS: usize = 1 << 10;
 
     fn new() -> Self {
-        Self(vec![(0, 0); Self::SLOTS].into_boxed_slice())
+        Self(vec![(0, Known::Id(0)); Self::SLOTS].into_boxed_slice())
     }
 
     fn slot(address: usize) -> usize {
@@ -325,19 +457,67 @@ impl Recent {
         ((address >> 3) ^ (address >> 13)) & (Self::SLOTS - 1)
     }
 
-    fn intern(
+    /// The term's id if it was handed over lately, or its place in the batch, where it is
+    /// staged if it is not there yet.
+    fn known(
         &mut self,
-        dictionary: &mut Dictionary,
+        dictionary: &Dictionary,
+        batch: &mut Batch,
         term: TermRef<'_>,
-    ) -> Result<u32, StorageError> {
+    ) -> Result<Known, StorageError> {
         let address = address(term);
         let slot = &mut self.0[Self::slot(address)];
-        if address != 0 && slot.0 == address && dictionary.get(slot.1) == Some(term) {
-            return Ok(slot.1);
+        if address != 0 && slot.0 == address {
+            let held = match slot.1 {
+                Known::Id(id) => dictionary.get(id),
+                Known::Staged(index) => batch.terms.get(index),
+            };
+            if held == Some(term) {
+                return Ok(slot.1);
+            }
         }
-        let id = dictionary.intern(term)?;
-        *slot = (address, id);
-        Ok(id)
+        let known = Known::Staged(batch.stage(term)?);
+        *slot = (address, known);
+        Ok(known)
+    }
+
+    /// Once a batch is numbered, its staged terms' ids in place of their places in it.
+    fn numbered(&mut self, ids: &[u32]) {
+        for slot in self.0.iter_mut() {
+            if let Known::Staged(index) = slot.1 {
+                *slot = match ids.get(index as usize) {
+                    Some(&id) => (slot.0, Known::Id(id)),
+                    None => (0, Known::Id(0)),
+                };
+            }
+        }
+    }
+}
+
+/// Terms not looked up yet, and the quads that name them.
+///
+/// Looking a term up in a dictionary larger than the processor's caches is a wait for memory;
+/// looked up a batch at a time ([`Dictionary::warm`]), the waits overlap.
+#[derive(Default)]
+struct Batch {
+    terms: Texts,
+    hashes: Vec<u32>,
+    quads: Vec<[Known; 4]>,
+    /// The staged terms' ids, once numbered.
+    ids: Vec<u32>,
+}
+
+impl Batch {
+    /// Terms staged before the batch is looked up.
+    const TERMS: usize = 128;
+
+    /// Keeps a copy of the term, and says where.
+    fn stage(&mut self, term: TermRef<'_>) -> Result<u32, StorageError> {
+        // at most `TERMS` plus the three other terms of the last quad
+        let index = self.hashes.len() as u32;
+        self.terms.push(term)?;
+        self.hashes.push(hash(term));
+        Ok(index)
     }
 }
 
@@ -350,6 +530,7 @@ impl Recent {
 pub struct FrozenBuilder {
     dictionary: Dictionary,
     recent: Recent,
+    batch: Batch,
     /// The quads not yet handed to the sorting thread.
     quads: Vec<Ids>,
     /// How many quads make a chunk.
@@ -470,6 +651,7 @@ impl FrozenBuilder {
         Self {
             dictionary: Dictionary::default(),
             recent: Recent::new(),
+            batch: Batch::default(),
             quads: Vec::new(),
             chunk: chunk.max(1),
             expected: 0,
@@ -507,30 +689,73 @@ impl FrozenBuilder {
             }
         };
         let Self {
-            dictionary: d,
+            dictionary,
             recent,
-            quads,
+            batch,
             ..
         } = self;
         let quad = [
-            recent.intern(d, subject.into())?,
-            recent.intern(d, predicate.into())?,
-            recent.intern(d, object)?,
-            recent.intern(d, graph)?,
+            recent.known(dictionary, batch, subject.into())?,
+            recent.known(dictionary, batch, predicate.into())?,
+            recent.known(dictionary, batch, object)?,
+            recent.known(dictionary, batch, graph)?,
         ];
-        quads.push(quad);
-        if self.quads.len() >= self.chunk {
-            let chunk = std::mem::replace(&mut self.quads, Vec::with_capacity(self.chunk));
-            let expected = self.expected;
-            let sorter = self.sorter.get_or_insert_with(|| Sorter::start(expected));
-            // if the thread is gone, it panicked: `finish` raises that panic
-            let _ = sorter.chunks.send(chunk);
+        batch.quads.push(quad);
+        if batch.hashes.len() >= Batch::TERMS {
+            self.number()?;
         }
         Ok(())
     }
 
+    /// Looks the batch's terms up, in the order they were staged (new terms are numbered in the
+    /// order first seen), and moves its quads on.
+    fn number(&mut self) -> Result<(), StorageError> {
+        let Self {
+            dictionary,
+            recent,
+            batch:
+                Batch {
+                    terms,
+                    hashes,
+                    quads: staged,
+                    ids,
+                },
+            quads,
+            chunk,
+            expected,
+            sorter,
+        } = self;
+        dictionary.warm(hashes);
+        ids.clear();
+        for (index, &h) in hashes.iter().enumerate() {
+            let term = terms.get(index as u32).ok_or_else(lost)?;
+            ids.push(dictionary.intern_hashed(h, term)?);
+        }
+        recent.numbered(ids);
+        for quad in staged.drain(..) {
+            let mut numbered = [0; 4];
+            for (id, known) in numbered.iter_mut().zip(quad) {
+                *id = match known {
+                    Known::Id(id) => id,
+                    Known::Staged(index) => *ids.get(index as usize).ok_or_else(lost)?,
+                };
+            }
+            quads.push(numbered);
+            if quads.len() >= *chunk {
+                let full = std::mem::replace(quads, Vec::with_capacity(*chunk));
+                let sorter = sorter.get_or_insert_with(|| Sorter::start(*expected));
+                // if the thread is gone, it panicked: `finish` raises that panic
+                let _ = sorter.chunks.send(full);
+            }
+        }
+        terms.clear();
+        hashes.clear();
+        Ok(())
+    }
+
     /// Sorts the quads into the six orders.
-    pub fn finish(self) -> Frozen {
+    pub fn finish(mut self) -> Result<Frozen, StorageError> {
+        self.number()?;
         let Self {
             dictionary,
             quads,
@@ -553,12 +778,17 @@ impl FrozenBuilder {
             .chunk_by(|a, b| a[0] == b[0])
             .filter_map(|run| Some(run.first()?[0]))
             .collect();
-        Frozen {
+        Ok(Frozen {
             dictionary,
             orders,
             graphs,
-        }
+        })
     }
+}
+
+/// A staged term that was not numbered: a bug, never bad input.
+fn lost() -> StorageError {
+    StorageError::Other("a term of the build was not numbered".into())
 }
 
 /// The store: a dictionary of terms and the quads of the named graphs in six sorted orders.
@@ -887,7 +1117,7 @@ mod tests {
             builder.insert(&q).expect("named graph");
             builder.insert(&q).expect("named graph");
         }
-        Arc::new(builder.finish())
+        Arc::new(builder.finish().expect("few terms"))
     }
 
     /// Oxigraph's store with the same named graphs and, as reti loaded it, their merge as the
@@ -1108,6 +1338,90 @@ mod tests {
     }
 
     #[test]
+    fn a_dictionary_grown_many_times_finds_every_term() {
+        // The table starts with a thousand slots and doubles at three quarters full.
+        let mut dictionary = Dictionary::default();
+        let terms: Vec<Term> = (0..20_000).map(|i| node(&format!("t{i}")).into()).collect();
+        for (i, term) in terms.iter().enumerate() {
+            assert_eq!(
+                dictionary.intern(term.as_ref()).expect("few terms"),
+                i as u32
+            );
+        }
+        for (i, term) in terms.iter().enumerate() {
+            assert_eq!(dictionary.id(term.as_ref()), Some(i as u32));
+            assert_eq!(dictionary.get(i as u32), Some(term.as_ref()));
+        }
+        assert_eq!(dictionary.id(node("t20000").as_ref().into()), None);
+        assert_eq!(dictionary.len(), terms.len());
+    }
+
+    #[test]
+    fn slots_with_the_same_hash_are_told_apart() {
+        // Terms whose 32-bit hashes are equal share a probe, across the table's growth; the
+        // term itself (here its id) decides.
+        let mut slots = Slots::default();
+        for id in 0..2_000 {
+            let at = slots.find(7, |_| false).expect_err("not held yet");
+            slots.insert(at, 7, id);
+        }
+        for id in 0..2_000 {
+            assert_eq!(slots.find(7, |held| held == id), Ok(id));
+        }
+        assert!(slots.find(7, |_| false).is_err());
+        assert!(slots.find(8, |_| true).is_err());
+    }
+
+    #[test]
+    fn terms_looked_up_a_batch_at_a_time_are_numbered_in_the_order_first_seen() {
+        // Terms are staged and looked up a batch at a time: a term given again in the same
+        // batch or a later one, from the same text in memory or from a copy, keeps its id, and
+        // new terms are numbered in the order they were first given, as one at a time.
+        let mut builder = FrozenBuilder::default();
+        let shared: Vec<Term> = (0..50)
+            .map(|i| node(&format!("shared{i}")).into())
+            .collect();
+        let mut first_seen: Vec<Term> = Vec::new();
+        let mut given = std::collections::BTreeSet::new();
+        for i in 0..3_000 {
+            let object = if i % 3 == 0 {
+                Literal::new_simple_literal(format!("value {}", i % 400)).into()
+            } else {
+                shared[i * 7 % shared.len()].clone()
+            };
+            // a fresh copy of the subject's text each time
+            let quad = Quad::new(
+                node(&format!("s{}", i % 700)),
+                node(&format!("p{}", i % 3)),
+                object,
+                node(&format!("g{}", i % 2)),
+            );
+            builder.insert(&quad).expect("named graph");
+            for term in [
+                Term::from(quad.subject.clone()),
+                quad.predicate.clone().into(),
+                quad.object.clone(),
+                Term::from(node(&format!("g{}", i % 2))),
+            ] {
+                if !first_seen.contains(&term) {
+                    first_seen.push(term);
+                }
+            }
+            given.insert(quad.to_string());
+        }
+        let store = Arc::new(builder.finish().expect("few terms"));
+        assert_eq!(store.dictionary.len(), first_seen.len());
+        for (id, term) in first_seen.iter().enumerate() {
+            assert_eq!(store.term(id as u32), Some(term.as_ref()), "term {id}");
+        }
+        let stored: std::collections::BTreeSet<String> = store
+            .quads_for_pattern(None, None, None, None)
+            .map(|q| q.to_string())
+            .collect();
+        assert_eq!(stored, given);
+    }
+
+    #[test]
     fn quads_sorted_a_chunk_at_a_time_give_the_same_store() {
         // A build of more than a chunk has its chunks sorted on another thread and their runs
         // merged: the same six orders as sorting all at once, a quad repeated in another
@@ -1120,7 +1434,7 @@ mod tests {
             for quad in &all {
                 builder.insert(quad).expect("named graph");
             }
-            builder.finish()
+            builder.finish().expect("few terms")
         };
         let whole = build(usize::MAX);
         assert_eq!(whole.len(), distinct.len());
@@ -1158,7 +1472,7 @@ mod tests {
             NamedNodeRef::new_unchecked(&text),
         );
         builder.insert(quad).expect("named graph");
-        let store = Arc::new(builder.finish());
+        let store = Arc::new(builder.finish().expect("few terms"));
         let quads: Vec<String> = store
             .quads_for_pattern(None, None, None, None)
             .map(|q| q.to_string())
