@@ -567,16 +567,16 @@ impl Model {
     }
 
     /// The English name of a labelled thing, falling back to any name.
-    pub fn english_name<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels) -> String {
+    pub fn english_name<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels) -> &str {
         let mut any = None;
         for c in claims {
             let l = labels(&c.facts);
             if let Some(n) = l.names.get("en") {
-                return n.clone();
+                return n;
             }
-            any = any.or_else(|| l.names.values().next().cloned());
+            any = any.or_else(|| l.names.values().next());
         }
-        any.unwrap_or_default()
+        any.map_or("", String::as_str)
     }
 }
 

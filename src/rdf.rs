@@ -163,11 +163,35 @@ impl Emitter<'_> {
 }
 
 /// The name of a thing in `tag`, else in English, else any.
-fn name_in<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels, tag: &str) -> String {
+fn name_in<'a, T>(claims: &'a [Claim<T>], labels: impl Fn(&T) -> &Labels, tag: &str) -> &'a str {
     claims
         .iter()
-        .find_map(|c| labels(&c.facts).names.get(tag).cloned())
-        .unwrap_or_else(|| Model::english_name(claims, labels))
+        .find_map(|c| labels(&c.facts).names.get(tag))
+        .map_or_else(|| Model::english_name(claims, &labels), String::as_str)
+}
+
+/// The languages labels made by reti are written in.
+const TAGS: [&str; 2] = ["en", "it"];
+
+/// Each thing's name in each of [`TAGS`], looked up once: a million memberships name a
+/// hundred thousand places, whose names were otherwise found again, through the place's
+/// claims, at each label (four reads from all over memory) and copied.
+fn names_in<'a, T: 'a, I>(
+    things: impl IntoIterator<Item = &'a [Claim<T>]>,
+    labels: I,
+) -> Vec<[&'a str; 2]>
+where
+    I: Fn(&T) -> &Labels + Copy,
+{
+    things
+        .into_iter()
+        .map(|claims| TAGS.map(|tag| name_in(claims, labels, tag)))
+        .collect()
+}
+
+/// The names of the `i`th thing of [`names_in`]'s list (none if there is no such thing).
+fn names<'a>(names: &[[&'a str; 2]], i: usize) -> [&'a str; 2] {
+    names.get(i).copied().unwrap_or_default()
 }
 
 /// Turns the model into quads, one named graph per source, in a deterministic order.
@@ -379,6 +403,9 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
         }
     }
 
+    let place_names = names_in(model.places.iter().map(|p| &p.claims[..]), |f| &f.labels);
+    let org_names = names_in(model.orgs.iter().map(|o| &o.claims[..]), |f| &f.labels);
+    let concept_names = names_in(model.concepts.iter().map(|c| &c.claims[..]), |l| l);
     // the years memberships began, a few dozen, each made once
     let mut years: std::collections::BTreeMap<i32, Term> = std::collections::BTreeMap::new();
     for m in &model.memberships {
@@ -386,17 +413,18 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
         let organization = org_iri(m.organization);
         let member = place_iri(m.member);
         let role = &model.concepts[m.role];
-        let label = |tag: &str| {
-            let text = format!(
-                "{} – {} ({})",
-                name_in(&model.places[m.member].claims, |f| &f.labels, tag),
-                name_in(&model.orgs[m.organization].claims, |f| &f.labels, tag),
-                name_in(&role.claims, |l| l, tag),
-            );
-            lang(&text, tag)
-        };
+        let (place, org, role_name) = (
+            names(&place_names, m.member),
+            names(&org_names, m.organization),
+            names(&concept_names, m.role),
+        );
         // the same for every source that states the membership
-        let labels = [label("en"), label("it")];
+        let labels: [Term; 2] = std::array::from_fn(|i| {
+            lang(
+                &format!("{} – {} ({})", place[i], org[i], role_name[i]),
+                TAGS[i],
+            )
+        });
         for claim in &m.claims {
             e.graph = graphs[claim.source].as_ref();
             e.add(&iri, rdf::TYPE, org::MEMBERSHIP);
@@ -434,7 +462,6 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
             Subject::Org(o) => org_iri(o),
             Subject::Place(p) => place_iri(p),
         };
-        let measure = &model.concepts[f.measure];
         e.add(subject, reti::STATED_FIGURE_PROP, &iri);
         e.add(&iri, rdf::TYPE, reti::STATED_FIGURE);
         e.add(&iri, reti::MEASURE, &concepts[f.measure]);
@@ -449,20 +476,20 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
         if let Some(d) = f.date {
             e.add(&iri, dcterms::DATE, &date_literal(d));
         }
-        for tag in ["en", "it"] {
+        for (i, tag) in TAGS.into_iter().enumerate() {
             let over = match (f.lower_bound, tag) {
                 (false, _) => "",
                 (true, "it") => "oltre ",
                 (true, _) => "over ",
             };
             let subject_name = match f.subject {
-                Subject::Org(o) => name_in(&model.orgs[o].claims, |c| &c.labels, tag),
-                Subject::Place(p) => name_in(&model.places[p].claims, |c| &c.labels, tag),
+                Subject::Org(o) => names(&org_names, o)[i],
+                Subject::Place(p) => names(&place_names, p)[i],
             };
             let mut text = format!(
                 "{subject_name}: {over}{} {}",
                 f.value,
-                name_in(&measure.claims, |l| l, tag).to_lowercase()
+                names(&concept_names, f.measure)[i].to_lowercase()
             );
             if let Some(d) = f.date {
                 text = format!("{text} ({d})");
