@@ -13,6 +13,7 @@ use crate::source::{
 use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::BuildHasher;
 
 /// Index into [`Model::sources`].
 pub type SourceId = usize;
@@ -505,7 +506,8 @@ struct Builder<'r> {
     unresolved: Vec<Diagnostic>,
     today: (i32, u8, u8),
     source_ids: HashMap<String, SourceId>,
-    concept_ids: HashMap<(Scheme, String), ConceptId>,
+    /// Each scheme's concepts by slug (looked up by a borrowed slug, for each membership).
+    concept_ids: HashMap<Scheme, HashMap<String, ConceptId>>,
     org_ids: HashMap<String, OrgId>,
     place_ids: HashMap<String, PlaceId>,
     /// Where each entity was first written, for "defined here" hints.
@@ -795,7 +797,9 @@ impl Builder<'_> {
                 let next = self.model.concepts.len();
                 let id = *self
                     .concept_ids
-                    .entry((scheme, slug.clone()))
+                    .entry(scheme)
+                    .or_default()
+                    .entry(slug.clone())
                     .or_insert(next);
                 if id == next {
                     self.first_seen.insert(
@@ -1021,17 +1025,13 @@ impl Builder<'_> {
         scheme: Scheme,
         text: &Text,
     ) -> Option<ConceptId> {
-        // the usual case, a known concept, without gathering the scheme's concepts: that is
-        // only needed to suggest one for a name that is not
-        if let Some(&id) = self.concept_ids.get(&(scheme, text.get_ref().clone())) {
+        // the usual case, a known concept, found without copying anything: the scheme's map is
+        // copied only to suggest a name for one that is not
+        let ids = self.concept_ids.get(&scheme);
+        if let Some(&id) = ids.and_then(|ids| ids.get(text.get_ref())) {
             return Some(id);
         }
-        let ids: HashMap<String, usize> = self
-            .concept_ids
-            .iter()
-            .filter(|((s, _), _)| *s == scheme)
-            .map(|((_, slug), id)| (slug.clone(), *id))
-            .collect();
+        let ids = ids.cloned().unwrap_or_default();
         let what = scheme.concept_kind();
         self.resolve(
             r,
@@ -1268,7 +1268,8 @@ impl Builder<'_> {
                 };
                 let measure = self
                     .concept_ids
-                    .get(&(Scheme::Measures, "resident-population".into()))
+                    .get(&Scheme::Measures)
+                    .and_then(|ids| ids.get("resident-population"))
                     .copied();
                 match (date, measure) {
                     (Some(date), Some(measure)) => self.push_figure(r, pop.span(), Subject::Place(id), measure, *pop.get_ref(), false, Some(date), source),
@@ -1371,11 +1372,15 @@ impl Builder<'_> {
 
     fn memberships(&mut self) {
         let records = self.records;
-        // as large as they can get, once: a million rows would otherwise grow each table
-        // twenty times over, hashing every key again each time
+        // Each membership by its slug, which is made from its organisation, member and role:
+        // the same three give the same slug, and two memberships with one slug are an error.
+        // One table of indices, as large as it can get, once (a million rows would otherwise
+        // grow it twenty times over); a table of the three and another of the slugs, each slug
+        // copied, missed memory twice as often.
         let rows = records.memberships.len();
-        let mut ids: HashMap<(OrgId, PlaceId, ConceptId), usize> = HashMap::with_capacity(rows);
-        let mut slugs: HashMap<String, (OrgId, PlaceId, ConceptId)> = HashMap::with_capacity(rows);
+        let hasher = foldhash::fast::FixedState::with_seed(0x7e7a_0002);
+        let mut by_slug: hashbrown::HashTable<usize> = hashbrown::HashTable::with_capacity(rows);
+        let mut slug = String::new();
         let default_role: Text = toml::Spanned::new(0..0, "member".to_owned());
         for r in &records.memberships {
             let m: &MembershipRecord = &r.value;
@@ -1439,35 +1444,48 @@ impl Builder<'_> {
             else {
                 continue;
             };
-            let key = (org, member, role);
-            let next = self.model.memberships.len();
-            let id = *ids.entry(key).or_insert(next);
-            if id == next {
-                let role_slug = &self.model.concepts[role].slug;
-                let mut slug = format!(
-                    "{}-{}",
-                    self.model.orgs[org].slug, self.model.places[member].slug
+            let role_slug = &self.model.concepts[role].slug;
+            slug.clear();
+            slug.push_str(&self.model.orgs[org].slug);
+            slug.push('-');
+            slug.push_str(&self.model.places[member].slug);
+            if role_slug != "member" {
+                slug.push('-');
+                slug.push_str(role_slug);
+            }
+            let memberships = &mut self.model.memberships;
+            let entry = by_slug.entry(
+                hasher.hash_one(slug.as_str()),
+                |&i| memberships.get(i).is_some_and(|m| m.slug == slug),
+                |&i| {
+                    memberships
+                        .get(i)
+                        .map_or(0, |m| hasher.hash_one(m.slug.as_str()))
+                },
+            );
+            let id = match entry {
+                hashbrown::hash_table::Entry::Occupied(found) => *found.get(),
+                hashbrown::hash_table::Entry::Vacant(free) => {
+                    free.insert(memberships.len());
+                    memberships.push(Membership {
+                        slug: slug.clone(),
+                        organization: org,
+                        member,
+                        role,
+                        claims: Vec::new(),
+                    });
+                    memberships.len() - 1
+                }
+            };
+            let held = &self.model.memberships[id];
+            if (held.organization, held.member, held.role) != (org, member, role) {
+                self.error(
+                    r,
+                    r.span.clone(),
+                    format!("two different memberships would both get the slug `{slug}`"),
+                    Some("rename one of the organisations or places involved".into()),
                 );
-                if role_slug != "member" {
-                    slug = format!("{slug}-{role_slug}");
-                }
-                if let Some(other) = slugs.insert(slug.clone(), key) {
-                    let _ = other;
-                    self.error(
-                        r,
-                        r.span.clone(),
-                        format!("two different memberships would both get the slug `{slug}`"),
-                        Some("rename one of the organisations or places involved".into()),
-                    );
-                    continue;
-                }
-                self.model.memberships.push(Membership {
-                    slug,
-                    organization: org,
-                    member,
-                    role,
-                    claims: Vec::new(),
-                });
+                continue;
             }
             // a source states a membership once: its claims say which sources have
             if self.model.memberships[id]

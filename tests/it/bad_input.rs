@@ -301,6 +301,35 @@ fn duplicate_membership() {
 }
 
 #[test]
+fn two_memberships_with_one_slug() {
+    // `gai` with `asti` as chair and `gai` with `asti-chair` as member would both be
+    // `membership/gai-asti-chair`: the second is refused, where it is written.
+    let f = Fixture::new();
+    f.append(
+        "places/other.toml",
+        "\n[[place]]\nslug = \"asti-chair\"\ntype = \"city\"\nsource = \"reti-editors\"\nname.en = \"Asti Chair\"\n",
+    );
+    f.append(
+        "networks/gai.memberships.csv",
+        "gai,asti,chair,,,turin-networks-page\n",
+    );
+    let at = f.append(
+        "networks/gai.memberships.csv",
+        "gai,asti-chair,member,,,turin-networks-page\n",
+    );
+    let stderr = f.expect(
+        "networks/gai.memberships.csv",
+        (at.0, 1),
+        "two different memberships would both get the slug `gai-asti-chair`",
+    );
+    assert_eq!(
+        stderr.matches("would both get the slug").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
 fn invalid_slug_gets_a_suggestion() {
     let f = Fixture::new();
     let (line, _) = f.replace(
