@@ -122,8 +122,8 @@ fn hash(term: TermRef<'_>) -> u32 {
     foldhash::quality::FixedState::with_seed(0x7e7a_0001).hash_one(term) as u32
 }
 
-/// The 64 bits the table places an entry by, made from the 32 kept: the table reads its
-/// position from the low bits and a tag from the top ones, so all must vary.
+/// The 64 bits the table places an entry by, made from the 32 kept: the table takes its
+/// position from the top bits, which every bit of the hash moves.
 fn spread(hash: u32) -> u64 {
     u64::from(hash).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
