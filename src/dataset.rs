@@ -430,11 +430,11 @@ impl Dataset {
             Some(store) => Self::load_on_disk(model, &base, ontology, store)?,
             None => {
                 // In memory, the named graphs only: the store reads their merge as the default
-                // graph. Each quad goes into the store's dictionary as it is made, borrowed, so
-                // a term the store holds is never copied, and nothing made on one thread is
-                // freed on another. A large build's quads are sorted a chunk at a time on the
-                // other core while the rest come in, a small one's once all are in, on both
-                // cores (src/dataset/frozen.rs).
+                // graph. Each quad goes to the store as it is made, borrowed: a term the store
+                // holds is copied at most into the batch of terms waiting to be looked up, and
+                // nothing made on one thread is freed on another. A large build's quads are
+                // sorted a chunk at a time on the other core while the rest come in, a small
+                // one's once all are in, on both cores (src/dataset/frozen.rs).
                 let mut builder = FrozenBuilder::with_capacity(rdf::expected_quads(model));
                 let mut failed = None;
                 let mut insert = |quad: QuadRef<'_>| {

@@ -523,10 +523,10 @@ impl Batch {
 
 /// Gathers a build's quads, then sorts them into a [`Frozen`] store.
 ///
-/// Looking the terms up takes one core. A large build hands its quads, a chunk at a time, to
-/// a thread of its own that sorts each chunk into the six orders on the other core meanwhile;
-/// once all are in, each order is a series of sorted runs, which a merge puts together in a
-/// few passes instead of a sort of the whole.
+/// Looking the terms up takes one core, a batch of them at a time ([`Batch`]). A large build
+/// hands its quads, a chunk at a time, to a thread of its own that sorts each chunk into the
+/// six orders on the other core meanwhile; once all are in, each order is a series of sorted
+/// runs, which a merge puts together in a few passes instead of a sort of the whole.
 pub struct FrozenBuilder {
     dictionary: Dictionary,
     recent: Recent,
@@ -672,8 +672,9 @@ impl FrozenBuilder {
     }
 
     /// Adds a quad of a named graph (a quad stated twice is kept once). The default graph is
-    /// the merge of the named graphs, so a quad in it is refused. The quad is borrowed: only
-    /// terms the store does not hold yet are copied.
+    /// the merge of the named graphs, so a quad in it is refused. The quad is borrowed: a term
+    /// not handed over lately is copied into the batch waiting to be looked up, and kept only
+    /// if the store does not hold it yet.
     pub fn insert<'a>(&mut self, quad: impl Into<QuadRef<'a>>) -> Result<(), StorageError> {
         let QuadRef {
             subject,
