@@ -1072,3 +1072,61 @@ fn warming_up_evaluates_every_stored_query_before_it_is_asked() {
         assert_eq!(header(&h, "cache-status"), "reti; hit", "{name}");
     }
 }
+
+#[test]
+fn a_request_under_way_when_shutdown_begins_is_answered_before_the_server_stops() {
+    use reti::server::{AppState, BuildOptions, Published};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let mut options = BuildOptions::defaults(&format!("http://{address}/")).expect("base");
+        options.data = crate::data_dir();
+        let dumps = tempfile::tempdir().expect("dumps directory");
+        options.dumps_dir = Some(dumps.path().to_owned());
+        let published = Published::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
+        let app = reti::server::app(AppState::new(published, Settings::default()));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(reti::server::listen::serve(listener, app, async {
+            let _ = stopped.await;
+        }));
+        // a query whose body is not all sent when the shutdown begins
+        let query = b"ASK { ?s ?p ?o }";
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect");
+        let head = format!(
+            "POST /sparql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/sparql-query\r\nAccept: application/sparql-results+json\r\nContent-Length: {}\r\n\r\n",
+            query.len()
+        );
+        stream.write_all(head.as_bytes()).await.expect("head");
+        stream.write_all(&query[..5]).await.expect("part");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        stop.send(()).expect("the server is running");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(
+            !server.is_finished(),
+            "the server stopped with a request under way"
+        );
+        stream.write_all(&query[5..]).await.expect("rest");
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer))
+            .await
+            .expect("the answer came within 30 s")
+            .expect("read");
+        let answer = text(&answer);
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        assert!(answer.ends_with("{\"head\":{},\"boolean\":true}"), "{answer}");
+        let stopped = tokio::time::timeout(Duration::from_secs(30), server)
+            .await
+            .expect("the server stopped once the request was answered");
+        assert!(matches!(stopped, Ok(Ok(()))), "{stopped:?}");
+    });
+}
