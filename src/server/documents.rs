@@ -106,10 +106,15 @@ pub async fn document(
         }
     };
     // a document asked for before in this build is the same document
-    let cached = repr.and_then(|r| published.documents.get(&tag(r)).map(|b| (r, b.bytes)));
-    let mut cache_status = super::cache::HIT;
-    let (repr, body) = match cached {
-        Some(hit) => hit,
+    let cached = repr.and_then(|r| published.documents.get(&tag(r)).map(|hit| (r, hit)));
+    let (repr, body, etag, content_type, cache_status) = match cached {
+        Some((repr, hit)) => (
+            repr,
+            hit.bytes,
+            hit.etag,
+            hit.content_type,
+            super::cache::HIT,
+        ),
         None => {
             let iri = match resource(&published, &headers, &kind, &slug).await {
                 Ok(Some(iri)) => iri,
@@ -139,47 +144,60 @@ pub async fn document(
             };
             let key = tag(repr);
             let etag = published.etag(&key);
-            cache_status =
-                if published
-                    .documents
-                    .insert(&[&key], &repr.content_type(), &etag, &body)
-                {
-                    super::cache::STORED
-                } else {
-                    super::cache::MISSED
-                };
-            (repr, body)
+            let content_type = repr.content_type();
+            let cache_status = if published
+                .documents
+                .insert(&[&key], &content_type, &etag, &body)
+            {
+                super::cache::STORED
+            } else {
+                super::cache::MISSED
+            };
+            (repr, body, etag, content_type, cache_status)
         }
     };
-    let tag = tag(repr);
-    let iri = published.base().mint(&kind, &slug);
-    let mut response = cacheable(
-        &headers,
-        &published,
-        published.etag(&tag),
-        &repr.content_type(),
-        body,
-    );
+    let mut response = cacheable(&headers, &published, etag, &content_type, body);
     super::cache::status(&mut response, cache_status);
     let h = response.headers_mut();
-    let doc = published.url(&format!("doc/{kind}/{slug}"));
-    let links: Vec<String> = DOCUMENT_FORMATS
+    // written piece by piece: asked for at every request, where formatting each link
+    // separately and joining them cost more than finding the cached document
+    let base = published.base().as_str();
+    let doc = |out: &mut String| {
+        out.push_str(base);
+        out.push_str("doc/");
+        out.push_str(&kind);
+        out.push('/');
+        out.push_str(&slug);
+    };
+    let mut links = String::with_capacity(640);
+    for r in DOCUMENT_FORMATS
         .iter()
         .filter(|r| **r != repr || negotiated)
-        .map(|r| {
-            format!(
-                "<{doc}.{}>; rel=\"alternate\"; type=\"{}\"",
-                r.extension(),
-                r.media_type()
-            )
-        })
-        .chain([format!("<{}>; rel=\"describes\"", iri.as_str())])
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {
+    {
+        links.push('<');
+        doc(&mut links);
+        links.push('.');
+        links.push_str(r.extension());
+        links.push_str(">; rel=\"alternate\"; type=\"");
+        links.push_str(r.media_type());
+        links.push_str("\", ");
+    }
+    links.push('<');
+    links.push_str(base);
+    links.push_str("id/");
+    links.push_str(&kind);
+    links.push('/');
+    links.push_str(&slug);
+    links.push_str(">; rel=\"describes\"");
+    if let Ok(v) = HeaderValue::from_str(&links) {
         h.insert(header::LINK, v);
     }
     if negotiated {
-        if let Ok(v) = HeaderValue::from_str(&format!("{doc}.{}", repr.extension())) {
+        let mut location = String::with_capacity(base.len() + kind.len() + slug.len() + 16);
+        doc(&mut location);
+        location.push('.');
+        location.push_str(repr.extension());
+        if let Ok(v) = HeaderValue::from_str(&location) {
             h.insert(header::CONTENT_LOCATION, v);
         }
         h.append(header::VARY, HeaderValue::from_static("Accept"));

@@ -1130,3 +1130,42 @@ fn a_request_under_way_when_shutdown_begins_is_answered_before_the_server_stops(
         assert!(matches!(stopped, Ok(Ok(()))), "{stopped:?}");
     });
 }
+
+#[test]
+fn a_document_asked_again_is_answered_from_the_cache_with_the_same_headers() {
+    // a server of its own: the first request must be the first one this build sees
+    let s = TestServer::start();
+    let doc = s.at("doc/place/turin");
+    let expected_link = format!(
+        "<{doc}.html>; rel=\"alternate\"; type=\"text/html\", \
+         <{doc}.jsonld>; rel=\"alternate\"; type=\"application/ld+json\", \
+         <{doc}.nt>; rel=\"alternate\"; type=\"application/n-triples\", \
+         <{doc}.rdf>; rel=\"alternate\"; type=\"application/rdf+xml\", \
+         <{}>; rel=\"describes\"",
+        s.at("id/place/turin")
+    );
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let (status, h, body) = s.block_on(get(&format!("{doc}.ttl"), &[]));
+        assert_eq!(status, 200);
+        assert_eq!(header(&h, "link"), expected_link);
+        assert_eq!(header(&h, "content-type"), "text/turtle; charset=utf-8");
+        assert_eq!(header(&h, "content-location"), "");
+        let kept = ["etag", "last-modified"].map(|name| header(&h, name));
+        answers.push((header(&h, "cache-status"), kept, body));
+    }
+    assert_eq!(answers[0].0, "reti; fwd=miss; stored");
+    assert_eq!(answers[1].0, "reti; hit");
+    assert_eq!(answers[0].1, answers[1].1, "etag and last-modified");
+    assert!(answers[0].1.iter().all(|v| !v.is_empty()));
+    assert_eq!(answers[0].2, answers[1].2, "the same bytes");
+    // negotiated: every format is an alternate, and the document names its own URL
+    let (status, h, _) = s.block_on(get(&doc, &[("Accept", "text/turtle")]));
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "cache-status"), "reti; hit");
+    assert_eq!(
+        header(&h, "link"),
+        format!("<{doc}.ttl>; rel=\"alternate\"; type=\"text/turtle\", {expected_link}")
+    );
+    assert_eq!(header(&h, "content-location"), format!("{doc}.ttl"));
+}
