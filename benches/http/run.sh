@@ -7,6 +7,8 @@
 #      can answer it) and a repeated mix.
 #   2. Documents: /doc/… Turtle and HTML at 64 connections, reti against nginx serving the
 #      same files of `reti export --site` from disk.
+#      The same with `Accept-Encoding: gzip`, nginx compressing with `gzip on` as usually
+#      deployed (level 1, as the files are sent), reti from its per-build compressed copies.
 #   3. Dumps: download throughput of /dumps/reti.nt, reti against nginx serving the same file.
 #
 #   benches/http/run.sh              # 10 s per run (release build)
@@ -83,6 +85,9 @@ http {
   access_log off;
   sendfile on;
   tcp_nopush on;
+  gzip on;
+  gzip_min_length 32;
+  gzip_types text/turtle application/ld+json application/n-triples application/rdf+xml;
   include $work/site/_server/nginx-http.conf;
   server {
     listen 127.0.0.1:$nginx_port;
@@ -138,11 +143,11 @@ same "SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
 same "SELECT%20%3Fg%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20GRAPH%20%3Fg%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20%7D%20GROUP%20BY%20%3Fg"
 
 failed=0
-run() { # label url paths mode connections
+run() { # label url paths mode connections [accept-encoding]
   local out
   local threads=2
   [ "$5" -lt 2 ] && threads=1
-  out="$(wrk -t"$threads" -c"$5" -d"${duration}s" --timeout 30s -s benches/http/sparql.lua "$2" -- "$3" "$4" | grep '^RESULT' || true)"
+  out="$(wrk -t"$threads" -c"$5" -d"${duration}s" --timeout 30s -s benches/http/sparql.lua "$2" -- "$3" "$4" "${6:-}" | grep '^RESULT' || true)"
   [ -n "$out" ] || { echo "wrk produced no result for $1" >&2; failed=1; echo "rps=0 p50_ms=0 p99_ms=0 mb_s=0 errors=1"; return; }
   local errors s5
   errors="$(field "$out" errors)"
@@ -182,6 +187,9 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 r="$(run "reti documents" "http://127.0.0.1:$reti_port" "$work/docs.paths" repeat "$doc_connections")"
 n="$(run "nginx documents" "http://127.0.0.1:$nginx_port" "$work/docs.paths" repeat "$doc_connections")"
 echo "| /doc/… Turtle and HTML | $doc_connections | $(field "$r" rps) | $(field "$n" rps) | $(ratio "$(field "$r" rps)" "$(field "$n" rps)") | $(field "$r" mb_s) | $(field "$n" mb_s) | $(ratio "$(field "$r" mb_s)" "$(field "$n" mb_s)") |"
+r="$(run "reti documents gzip" "http://127.0.0.1:$reti_port" "$work/docs.paths" repeat "$doc_connections" gzip)"
+n="$(run "nginx documents gzip" "http://127.0.0.1:$nginx_port" "$work/docs.paths" repeat "$doc_connections" gzip)"
+echo "| /doc/… Turtle and HTML, gzip | $doc_connections | $(field "$r" rps) | $(field "$n" rps) | $(ratio "$(field "$r" rps)" "$(field "$n" rps)") | $(field "$r" mb_s) | $(field "$n" mb_s) | $(ratio "$(field "$r" mb_s)" "$(field "$n" mb_s)") |"
 for c in 1 4; do
   r="$(run "reti dump" "http://127.0.0.1:$reti_port" "$work/dump.paths" repeat "$c")"
   n="$(run "nginx dump" "http://127.0.0.1:$nginx_port" "$work/dump.paths" repeat "$c")"

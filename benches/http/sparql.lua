@@ -1,8 +1,9 @@
 -- wrk script: GET requests from a list, round robin, each thread starting at its own place.
---   wrk ... -s benches/http/sparql.lua URL -- PATHS_FILE MODE
+--   wrk ... -s benches/http/sparql.lua URL -- PATHS_FILE MODE [ACCEPT_ENCODING]
 -- PATHS_FILE: one request per line, "path<TAB>accept". MODE "repeat" sends the paths as they
 -- are (a cache may answer); MODE "first" appends a unique SPARQL comment (%0A%23 ...) to each,
--- so every request is new to any cache and must be evaluated.
+-- so every request is new to any cache and must be evaluated. ACCEPT_ENCODING, when given, is
+-- sent as the Accept-Encoding header (none is sent otherwise).
 -- Prints one RESULT line: requests/s, p50/p99 in ms, status classes, socket errors, MB/s.
 
 local threads = {}
@@ -19,6 +20,7 @@ function init(args)
     if path then table.insert(paths, {path, accept}) end
   end
   mode = args[2] or "repeat"
+  encoding = args[3]
   i = (id * 7) % #paths
   n = 0
   counts = {["2"] = 0, ["3"] = 0, ["4"] = 0, ["5"] = 0}
@@ -31,7 +33,11 @@ function request()
   if mode == "first" then
     path = path .. "%0A%23%20t" .. id .. "n" .. n
   end
-  return wrk.format("GET", path, {["Accept"] = paths[i][2]})
+  local headers = {["Accept"] = paths[i][2]}
+  if encoding and encoding ~= "" then
+    headers["Accept-Encoding"] = encoding
+  end
+  return wrk.format("GET", path, headers)
 end
 
 function response(status, headers, body)

@@ -6,7 +6,9 @@
 //! that content (and of reti's version and the base), so a restart with unchanged data finds
 //! them and skips the export.
 
-use super::{AppState, BuildOptions, Dump, PublishError, cacheable, error_page, pages};
+use super::{
+    AppState, BuildOptions, Dump, PublishError, cacheable, cacheable_body, error_page, pages,
+};
 use crate::dataset::Dataset;
 use crate::export::{self, ExportError, Format};
 use axum::body::Body;
@@ -150,6 +152,13 @@ pub async fn list(
     )
 }
 
+/// A dump's body: held in memory (small dumps, the checksums) or read from its file.
+enum DumpBody {
+    Whole(bytes::Bytes),
+    Streamed(Body),
+}
+use DumpBody::{Streamed, Whole};
+
 /// `GET /dumps/{file}`: only the published names are served; anything else is 404.
 pub async fn file(
     State(state): State<Arc<AppState>>,
@@ -164,7 +173,7 @@ pub async fn file(
         let sums = published.sha256sums.clone();
         let size = sums.len() as u64;
         (
-            Body::from(sums),
+            Whole(sums),
             "text/plain; charset=utf-8".to_owned(),
             published.etag("sha256sums"),
             size,
@@ -175,11 +184,11 @@ pub async fn file(
             f => f.media_type().to_owned(),
         };
         let body = match &d.bytes {
-            Some(bytes) => Body::from(bytes.clone()),
+            Some(bytes) => Whole(bytes.clone()),
             None => match tokio::fs::File::open(&d.path).await {
-                Ok(file) => {
-                    Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20))
-                }
+                Ok(file) => Streamed(Body::from_stream(
+                    tokio_util::io::ReaderStream::with_capacity(file, 1 << 20),
+                )),
                 Err(e) => {
                     tracing::error!("dump {} cannot be read: {e}", d.path.display());
                     return error_page(
@@ -198,7 +207,10 @@ pub async fn file(
             &format!("no dump is named {name}; see /dumps/"),
         );
     };
-    let mut response = cacheable(&headers, &published, etag, &content_type, body);
+    let mut response = match body {
+        Whole(bytes) => cacheable(&headers, &published, etag, &content_type, bytes),
+        Streamed(body) => cacheable_body(&headers, &published, etag, &content_type, body),
+    };
     if response.status() == StatusCode::OK {
         let h = response.headers_mut();
         h.insert(header::CONTENT_LENGTH, HeaderValue::from(size));

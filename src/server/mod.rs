@@ -21,6 +21,7 @@ mod cache;
 mod catalog;
 mod documents;
 mod dumps;
+mod encoding;
 pub mod listen;
 pub mod negotiate;
 mod pages;
@@ -179,6 +180,8 @@ pub struct Published {
     answers: cache::Bodies,
     /// Documents (`/doc/…`), by resource, format and language.
     documents: cache::Bodies,
+    /// Answers compressed for clients that accept it, by coding and `ETag`.
+    encoded: encoding::Encoded,
     /// The counts and facts of the VoID description and the catalog.
     statistics: catalog::Statistics,
 }
@@ -223,6 +226,7 @@ impl Published {
             results: Mutex::new(HashMap::new()),
             answers: cache::Bodies::new(64 << 20, 4 << 20),
             documents: cache::Bodies::new(64 << 20, 4 << 20),
+            encoded: encoding::Encoded::new(64 << 20),
             statistics,
         })
     }
@@ -256,6 +260,7 @@ impl Published {
             results: Mutex::new(HashMap::new()),
             answers: cache::Bodies::new(64 << 20, 4 << 20),
             documents: cache::Bodies::new(64 << 20, 4 << 20),
+            encoded: encoding::Encoded::new(64 << 20),
             statistics,
         })
     }
@@ -380,6 +385,7 @@ impl AppState {
 /// The router, shared by `reti serve` and the tests.
 pub fn app(state: Arc<AppState>) -> Router {
     let body_limit = state.settings.max_body_bytes;
+    let encoding_state = Arc::clone(&state);
     let request_timeout = state.settings.query_timeout + Duration::from_secs(30);
     Router::new()
         .route("/", get(pages::home))
@@ -407,6 +413,8 @@ pub fn app(state: Arc<AppState>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
+        // cached answers compressed once a build; the layer after it compresses the others
+        .layer(encoding::EncodeLayer::new(encoding_state))
         .layer(CompressionLayer::new())
         .layer(
             CorsLayer::new()
@@ -613,8 +621,26 @@ pub fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bo
     false
 }
 
-/// A cacheable response of this build's content: `ETag`, `Last-Modified`, 304 on revalidation.
+/// A cacheable response of this build's content: `ETag`, `Last-Modified`, 304 on revalidation;
+/// for a client that accepts compression, the body is attached, for the compressed copies made
+/// once a build (see [`encoding`]).
 pub fn cacheable(
+    headers: &HeaderMap,
+    published: &Published,
+    etag: String,
+    content_type: &str,
+    body: impl Into<Bytes>,
+) -> Response {
+    let bytes = body.into();
+    let mut response = cacheable_body(headers, published, etag, content_type, bytes.clone());
+    if response.status() == StatusCode::OK && encoding::preferred(headers).is_some() {
+        response.extensions_mut().insert(encoding::Encodable(bytes));
+    }
+    response
+}
+
+/// As [`cacheable`], for a body that is not held whole (a dump streamed from its file).
+pub fn cacheable_body(
     headers: &HeaderMap,
     published: &Published,
     etag: String,

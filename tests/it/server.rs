@@ -1169,3 +1169,82 @@ fn a_document_asked_again_is_answered_from_the_cache_with_the_same_headers() {
     );
     assert_eq!(header(&h, "content-location"), format!("{doc}.ttl"));
 }
+
+fn decode(coding: &str, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match coding {
+        "br" => brotli::Decompressor::new(body, 4096).read_to_end(&mut out),
+        "gzip" => flate2::read::GzDecoder::new(body).read_to_end(&mut out),
+        other => panic!("unexpected coding {other}"),
+    }
+    .unwrap_or_else(|e| panic!("{coding} does not decode: {e}"));
+    out
+}
+
+#[test]
+fn compressed_answers_are_made_once_a_build_and_revalidate() {
+    // a server of its own: the first compressed answer must be the first this build makes
+    let s = TestServer::start();
+    let json = ("Accept", "application/sparql-results+json");
+    let answers = [
+        (s.at("doc/place/turin.ttl"), ("Accept", "text/turtle")),
+        (s.at(&format!("sparql?query={}", encode(COUNT_GAI))), json),
+        (s.at("dumps/reti.nt"), ("Accept", "*/*")),
+    ];
+    for (url, accept) in &answers {
+        let (status, plain_headers, plain) = s.block_on(get(url, &[*accept]));
+        assert_eq!(status, 200, "{url}");
+        let tag = header(&plain_headers, "etag");
+        let weak = if tag.starts_with("W/") {
+            tag.clone()
+        } else {
+            format!("W/{tag}")
+        };
+        for (coding, accepted) in [("br", "gzip, deflate, br, zstd"), ("gzip", "gzip, deflate")] {
+            let mut seen = Vec::new();
+            for _ in 0..2 {
+                let (status, h, body) =
+                    s.block_on(get(url, &[*accept, ("Accept-Encoding", accepted)]));
+                assert_eq!(status, 200, "{url} {coding}");
+                assert_eq!(header(&h, "content-encoding"), coding, "{url}");
+                assert_eq!(decode(coding, &body), plain, "{url} {coding}");
+                assert!(body.len() < plain.len(), "{url} {coding} compresses");
+                assert_eq!(header(&h, "etag"), weak, "{url} {coding}");
+                assert!(
+                    header(&h, "vary")
+                        .to_ascii_lowercase()
+                        .contains("accept-encoding"),
+                    "{url} {coding}"
+                );
+                seen.push((header(&h, "cache-status"), body));
+            }
+            assert!(
+                seen[0].0.ends_with("reti-compressed; fwd=miss; stored"),
+                "{url} {coding}: {}",
+                seen[0].0
+            );
+            assert!(
+                seen[1].0.ends_with("reti-compressed; hit"),
+                "{url} {coding}: {}",
+                seen[1].0
+            );
+            assert_eq!(seen[0].1, seen[1].1, "the same compressed bytes");
+            // a client holding the compressed answer revalidates it
+            let (status, _, body) = s.block_on(get(
+                url,
+                &[
+                    *accept,
+                    ("Accept-Encoding", accepted),
+                    ("If-None-Match", &weak),
+                ],
+            ));
+            assert_eq!((status, body.len()), (304, 0), "{url} {coding}");
+        }
+        // a client that accepts no coding gets the answer as it is
+        let (_, h, body) = s.block_on(get(url, &[*accept, ("Accept-Encoding", "identity")]));
+        assert_eq!(header(&h, "content-encoding"), "");
+        assert_eq!(header(&h, "etag"), tag);
+        assert_eq!(body, plain);
+    }
+}
