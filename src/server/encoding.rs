@@ -19,9 +19,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures_util::future::Either;
 use std::convert::Infallible;
-use std::future::Future;
 use std::io::Write;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -181,8 +179,6 @@ pub struct Encode<S> {
     state: Arc<AppState>,
 }
 
-type Encoding = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
-
 impl<S> tower::Service<Request> for Encode<S>
 where
     S: tower::Service<Request, Response = Response, Error = Infallible>,
@@ -190,7 +186,7 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Either<S::Future, Encoding>;
+    type Future = Either<S::Future, super::BoxedAnswer>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)

@@ -27,6 +27,7 @@ pub mod negotiate;
 mod pages;
 mod query_threads;
 mod reconciliation;
+mod request_log;
 mod sparql;
 mod stored_queries;
 pub use stored_queries::warm_up;
@@ -382,6 +383,12 @@ impl AppState {
     }
 }
 
+/// An answer still to come, as the layers that skip their work for most requests return it
+/// when they do it (`encoding`, `request_log`).
+type BoxedAnswer = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Response, std::convert::Infallible>> + Send>,
+>;
+
 /// The router, shared by `reti serve` and the tests.
 pub fn app(state: Arc<AppState>) -> Router {
     let body_limit = state.settings.max_body_bytes;
@@ -433,28 +440,7 @@ pub fn app(state: Arc<AppState>) -> Router {
                     header::CONTENT_DISPOSITION,
                 ]),
         )
-        .layer(axum::middleware::from_fn(access_log))
-}
-
-/// One line per request (method, target, status, time to the response head) at INFO, under
-/// the target `reti::request`. An event, not tower-http's span per request: at one connection
-/// the span (made, entered at each poll, formatted into the line) cost a tenth of a cached
-/// answer's time (BENCHMARKS.md).
-async fn access_log(request: Request, next: axum::middleware::Next) -> Response {
-    if !tracing::enabled!(target: "reti::request", tracing::Level::INFO) {
-        return next.run(request).await;
-    }
-    let started = std::time::Instant::now();
-    let method = request.method().clone();
-    let uri = request.uri().clone();
-    let response = next.run(request).await;
-    tracing::info!(
-        target: "reti::request",
-        "{method} {uri} {} {:.2} ms",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    response
+        .layer(request_log::RequestLogLayer)
 }
 
 async fn health() -> &'static str {
