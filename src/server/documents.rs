@@ -161,21 +161,14 @@ pub async fn document(
     let h = response.headers_mut();
     // written piece by piece: asked for at every request, where formatting each link
     // separately and joining them cost more than finding the cached document
-    let base = published.base().as_str();
-    let doc = |out: &mut String| {
-        out.push_str(base);
-        out.push_str("doc/");
-        out.push_str(&kind);
-        out.push('/');
-        out.push_str(&slug);
-    };
+    let doc = published.url(&format!("doc/{kind}/{slug}"));
     let mut links = String::with_capacity(640);
     for r in DOCUMENT_FORMATS
         .iter()
         .filter(|r| **r != repr || negotiated)
     {
         links.push('<');
-        doc(&mut links);
+        links.push_str(&doc);
         links.push('.');
         links.push_str(r.extension());
         links.push_str(">; rel=\"alternate\"; type=\"");
@@ -183,21 +176,13 @@ pub async fn document(
         links.push_str("\", ");
     }
     links.push('<');
-    links.push_str(base);
-    links.push_str("id/");
-    links.push_str(&kind);
-    links.push('/');
-    links.push_str(&slug);
+    links.push_str(published.base().mint(&kind, &slug).as_str());
     links.push_str(">; rel=\"describes\"");
     if let Ok(v) = HeaderValue::from_str(&links) {
         h.insert(header::LINK, v);
     }
     if negotiated {
-        let mut location = String::with_capacity(base.len() + kind.len() + slug.len() + 16);
-        doc(&mut location);
-        location.push('.');
-        location.push_str(repr.extension());
-        if let Ok(v) = HeaderValue::from_str(&location) {
+        if let Ok(v) = HeaderValue::from_str(&format!("{doc}.{}", repr.extension())) {
             h.insert(header::CONTENT_LOCATION, v);
         }
         h.append(header::VARY, HeaderValue::from_static("Accept"));
