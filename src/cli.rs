@@ -1,14 +1,14 @@
 //! The `reti` command line: argument parsing and the commands, with exit codes
 //! 0 (ok), 1 (data, query or output error) and 2 (usage error).
 
-use crate::dataset::{BuildError, Dataset, QueryError};
+use crate::dataset::{BuildError, Dataset};
 use crate::export::{self, Format};
 use crate::rdf::Base;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use oxigraph::model::{NamedNode, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{QueryResults, QuerySolution};
+use oxigraph::sparql::{CancellationToken, QueryResults, QuerySolution, SparqlEvaluator};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,6 +90,23 @@ enum Command {
         /// SPARQL queries evaluated at once.
         #[arg(long, default_value_t = 4, value_name = "N")]
         max_concurrent_queries: usize,
+        /// SPARQL queries one client address may run at once (default: half of
+        /// --max-concurrent-queries, rounded up); another waits up to a second for its turn,
+        /// then gets 429.
+        #[arg(long, value_name = "N")]
+        max_queries_per_client: Option<usize>,
+        /// A reverse proxy (address or network, e.g. 127.0.0.1 or 10.0.0.0/8) whose
+        /// X-Forwarded-For header names the client; repeat for several. Nobody else's is
+        /// believed.
+        #[arg(long, value_name = "ADDR[/BITS]")]
+        trusted_proxy: Vec<crate::server::clients::Network>,
+        /// Mebibytes a query may allocate (sorts, hash tables, groups, strings it makes);
+        /// past it the query is stopped with 503. 0: no budget.
+        #[arg(long, default_value_t = 512, value_name = "MIB")]
+        query_memory: usize,
+        /// Mebibytes a stored query may allocate (they run one at a time).
+        #[arg(long, default_value_t = 2048, value_name = "MIB")]
+        stored_query_memory: usize,
         /// Rebuild and swap in the data whenever a file under --data or --queries changes
         /// (SIGHUP always does). A failed rebuild logs every problem and keeps serving.
         #[arg(long)]
@@ -203,6 +220,12 @@ enum Command {
         /// Output format.
         #[arg(long, short, value_enum)]
         format: Option<QueryFormat>,
+        /// Seconds the query may run before it is stopped (default: no limit).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<f64>,
+        /// Mebibytes the query may allocate before it is stopped (default: no limit).
+        #[arg(long, value_name = "MIB")]
+        memory: Option<usize>,
     },
     /// Push the dataset into another triple store with the SPARQL 1.1 Graph Store Protocol:
     /// one PUT per named graph (each source's, the ontology's, and the catalog as
@@ -318,6 +341,12 @@ fn seconds(option: &str, value: f64) -> Result<std::time::Duration, Failure> {
         .ok_or_else(|| usage(format!("{option} must be a positive number of seconds")))
 }
 
+fn mebibytes(option: &str, value: usize) -> Result<usize, Failure> {
+    value
+        .checked_mul(1 << 20)
+        .ok_or_else(|| usage(format!("{option} is too large")))
+}
+
 fn usage(message: String) -> Failure {
     Failure {
         code: 2,
@@ -382,6 +411,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             query_timeout,
             stored_query_timeout,
             max_concurrent_queries,
+            max_queries_per_client,
+            trusted_proxy,
+            query_memory,
+            stored_query_memory,
             watch,
             sparql_endpoint,
             remote_timeout,
@@ -408,8 +441,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 query_timeout,
                 stored_query_timeout,
                 max_concurrent_queries,
+                max_queries_per_client,
+                trusted_proxies: trusted_proxy,
+                query_memory: mebibytes("--query-memory", query_memory)?,
+                stored_query_memory: mebibytes("--stored-query-memory", stored_query_memory)?,
                 ..crate::server::Settings::default()
             };
+            if !crate::memory::is_counting() && settings.query_memory > 0 {
+                tracing::warn!(
+                    "the global allocator does not count queries' memory: --query-memory is not enforced"
+                );
+            }
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(serve(
                 data, base, bind, queries, config, settings, watch, remote, dumps_dir, store,
@@ -468,7 +510,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             file,
             expression,
             format,
+            timeout,
+            memory,
         } => {
+            let timeout = timeout.map(|t| seconds("--timeout", t)).transpose()?;
+            let memory = memory
+                .map(|m| mebibytes("--memory", m))
+                .transpose()?
+                .unwrap_or(0);
             let query = match (expression, file) {
                 (Some(q), _) => q,
                 (None, Some(path)) if path.as_os_str() == "-" => {
@@ -480,12 +529,47 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 (None, None) => return Err(usage("give a query file or -e QUERY".into())),
             };
             let dataset = build(&data)?;
-            let results = dataset.query(&query).map_err(|e| match e {
-                QueryError::Syntax(e) => anyhow::anyhow!("the query is not valid SPARQL: {e}"),
-                QueryError::Evaluation(e) => anyhow::anyhow!("the query failed: {e}"),
-            })?;
+            let token = CancellationToken::new();
+            if let Some(timeout) = timeout {
+                let token = token.clone();
+                // ends with the process if the query ends first
+                std::thread::spawn(move || {
+                    std::thread::sleep(timeout);
+                    token.cancel();
+                });
+            }
+            let budget = crate::memory::Budget::enter(memory, &token);
+            let stopped = |budget: &crate::memory::Budget| {
+                if let Some(exceeded) = budget.exceeded() {
+                    Some(anyhow::anyhow!("{exceeded} and was stopped (--memory)"))
+                } else if token.is_cancelled() {
+                    Some(anyhow::anyhow!(
+                        "the query did not finish within {} seconds and was stopped (--timeout)",
+                        timeout.unwrap_or_default().as_secs_f64()
+                    ))
+                } else {
+                    None
+                }
+            };
+            let evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
+            let evaluated = spargebra::SparqlParser::new()
+                .parse_query(&query)
+                .map_err(|e| anyhow::anyhow!("the query is not valid SPARQL: {e}"))
+                .and_then(|parsed| {
+                    dataset
+                        .evaluate(evaluator, parsed, None)
+                        .map_err(|e| anyhow::anyhow!("the query failed: {e}"))
+                });
             let mut bytes = Vec::new();
-            print_results(&mut bytes, &dataset, results, format)?;
+            let printed = match evaluated {
+                Ok(results) => print_results(&mut bytes, &dataset, results, format),
+                Err(e) => Err(e.into()),
+            };
+            if let Some(e) = stopped(&budget) {
+                return Err(e.into());
+            }
+            drop(budget);
+            printed?;
             std::io::stdout().lock().write_all(&bytes)?;
             Ok(())
         }

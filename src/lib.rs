@@ -23,6 +23,7 @@ pub mod dataset;
 pub mod diagnostic;
 pub mod export;
 pub mod jsonld;
+pub mod memory;
 pub mod model;
 pub mod publish;
 pub mod rdf;

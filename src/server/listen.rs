@@ -2,14 +2,18 @@
 //! reading request headers (a client that trickles its headers is dropped instead of holding
 //! a connection), and a graceful shutdown that finishes the requests under way.
 
+use axum::Extension;
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::Layer;
 
 /// How long a client may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,7 +60,7 @@ pub async fn serve_with_header_timeout(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted.and_then(|(stream, _)| stream.into_std()) {
+                let stream = match accepted.and_then(|(stream, peer)| Ok((stream.into_std()?, peer))) {
                     Ok(stream) => stream,
                     Err(e) => {
                         // out of file descriptors, say: wait a little rather than spin
@@ -87,7 +91,7 @@ pub async fn serve_with_header_timeout(
 
 /// A thread serving the connections handed to it, on a runtime of its own.
 struct ConnectionThread {
-    connections: tokio::sync::mpsc::UnboundedSender<std::net::TcpStream>,
+    connections: tokio::sync::mpsc::UnboundedSender<(std::net::TcpStream, SocketAddr)>,
     finished: tokio::sync::oneshot::Receiver<()>,
 }
 
@@ -108,7 +112,8 @@ impl ConnectionThread {
                         .timer(TokioTimer::new())
                         .header_read_timeout(header_read_timeout);
                     let graceful = GracefulShutdown::new();
-                    while let Some(stream) = handed.recv().await {
+                    while let Some((stream, peer)) = handed.recv().await {
+                        let peer: SocketAddr = peer;
                         let stream = match tokio::net::TcpStream::from_std(stream) {
                             Ok(stream) => stream,
                             Err(e) => {
@@ -116,7 +121,10 @@ impl ConnectionThread {
                                 continue;
                             }
                         };
-                        let service = TowerToHyperService::new(app.clone());
+                        // the peer's address, for the clients' fair shares of the query slots
+                        let service = TowerToHyperService::new(
+                            Extension(ConnectInfo(peer)).layer(app.clone()),
+                        );
                         let connection =
                             builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
                         let connection = graceful.watch(connection.into_owned());

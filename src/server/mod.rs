@@ -19,6 +19,7 @@
 
 mod cache;
 mod catalog;
+pub mod clients;
 mod documents;
 mod dumps;
 mod encoding;
@@ -335,6 +336,26 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Largest serialised query result; a larger one is refused rather than truncated.
     pub max_result_bytes: usize,
+    /// Bytes a query may allocate while it is evaluated and serialised (sorts, hash tables,
+    /// groups, strings made by expressions); past it the query is stopped. 0: no budget.
+    /// Enforced where the global allocator is `reti::memory::Counting` (the reti binary).
+    pub query_memory: usize,
+    /// The same for a stored query: they run one at a time, in the background.
+    pub stored_query_memory: usize,
+    /// Queries one client address may run at once; `None`: half the concurrent queries
+    /// (rounded up), so that one address never holds every slot.
+    pub max_queries_per_client: Option<usize>,
+    /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<clients::Network>,
+}
+
+impl Settings {
+    /// Most queries one address may run at once.
+    pub fn per_client(&self) -> usize {
+        self.max_queries_per_client
+            .unwrap_or(self.max_concurrent_queries.div_ceil(2))
+            .clamp(1, self.max_concurrent_queries.max(1))
+    }
 }
 
 impl Default for Settings {
@@ -345,6 +366,10 @@ impl Default for Settings {
             max_concurrent_queries: 4,
             max_body_bytes: 1 << 20,
             max_result_bytes: 64 << 20,
+            query_memory: 512 << 20,
+            stored_query_memory: 2 << 30,
+            max_queries_per_client: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -358,18 +383,42 @@ pub struct AppState {
     /// Stored queries are evaluated one at a time, beside the clients' queries rather than
     /// in their place: a long one never holds a permit a client's query is waiting for.
     stored_permits: Arc<Semaphore>,
+    /// Each client address's share of `query_permits`.
+    clients: Arc<clients::Clients>,
+    /// Most bytes one query has allocated at once, since start-up.
+    query_memory_peak: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl AppState {
     /// State serving `published`.
     pub fn new(published: Published, settings: Settings) -> Arc<Self> {
         let permits = settings.max_concurrent_queries.max(1);
+        let clients =
+            clients::Clients::new(settings.per_client(), settings.trusted_proxies.clone());
         Arc::new(Self {
+            clients,
+            query_memory_peak: Arc::default(),
             published: ArcSwap::from_pointee(published),
             settings,
             query_permits: Arc::new(Semaphore::new(permits)),
             stored_permits: Arc::new(Semaphore::new(1)),
         })
+    }
+
+    /// Clients' queries being evaluated now, including those whose clients were already
+    /// answered (timed out) and whose evaluation has not stopped yet.
+    pub fn running_queries(&self) -> usize {
+        self.settings
+            .max_concurrent_queries
+            .max(1)
+            .saturating_sub(self.query_permits.available_permits())
+    }
+
+    /// Most bytes one query (a client's or a stored one) has allocated at once since the
+    /// server started, where the global allocator counts them (`reti::memory`).
+    pub fn query_memory_peak(&self) -> usize {
+        self.query_memory_peak
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The content being served now.
@@ -480,6 +529,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// What went wrong and, where possible, what to do about it.
     pub message: String,
+    /// Seconds after which trying again may succeed (`Retry-After`).
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -488,13 +539,20 @@ impl ApiError {
         Self {
             status,
             message: message.into(),
+            retry_after: None,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        plain_error(self.status, &self.message)
+        let mut response = plain_error(self.status, &self.message);
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -7,6 +7,7 @@
 //! too large gets a clear error, never a truncated 200.
 
 use super::cache::{self, HIT, MISSED, STORED};
+use super::clients::ClientAddress;
 use super::negotiate::{self, Lang, Repr};
 use super::query_threads;
 use super::{ApiError, AppState, Published, pages, plain_error, vary_accept};
@@ -74,6 +75,7 @@ impl Params {
 /// `GET /sparql`.
 pub async fn get(
     State(state): State<Arc<AppState>>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -110,7 +112,7 @@ pub async fn get(
         }
         return super::catalog::service_description_document(&headers, &published);
     }
-    answer(&state, &headers, &params, None, Some(exact)).await
+    answer(&state, client, &headers, &params, None, Some(exact)).await
 }
 
 /// The cache key of a GET request exactly as written: its query string and `Accept`.
@@ -128,6 +130,7 @@ fn exact_key(raw: &str, headers: &HeaderMap) -> String {
 /// `POST /sparql`.
 pub async fn post(
     State(state): State<Arc<AppState>>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     body: Bytes,
@@ -155,11 +158,19 @@ pub async fn post(
     };
     match content_type.as_str() {
         "application/x-www-form-urlencoded" => match Params::parse(text) {
-            Ok(params) => answer(&state, &headers, &params, None, None).await,
+            Ok(params) => answer(&state, client, &headers, &params, None, None).await,
             Err(e) => plain_error(StatusCode::BAD_REQUEST, &e),
         },
         "application/sparql-query" => {
-            answer(&state, &headers, &url_params, Some(text.to_owned()), None).await
+            answer(
+                &state,
+                client,
+                &headers,
+                &url_params,
+                Some(text.to_owned()),
+                None,
+            )
+            .await
         }
         "application/sparql-update" => read_only(),
         "" => plain_error(
@@ -188,6 +199,7 @@ fn read_only() -> Response {
 
 async fn answer(
     state: &Arc<AppState>,
+    client: Option<std::net::IpAddr>,
     headers: &HeaderMap,
     params: &Params,
     body_query: Option<String>,
@@ -262,7 +274,7 @@ async fn answer(
             Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
         },
     };
-    match run(state, Arc::clone(&published), query, dataset, repr).await {
+    match run(state, Arc::clone(&published), query, dataset, repr, client).await {
         Ok(bytes) => {
             let content_type = repr.content_type();
             let keys: Vec<&str> = [Some(key.as_str()), exact.as_deref()]
@@ -490,6 +502,8 @@ fn dataset_of(params: &Params) -> Result<Option<QueryDataset>, String> {
 /// Why a query produced no result.
 enum Failure {
     Cancelled,
+    /// The query passed its memory budget.
+    OutOfMemory(crate::memory::Exceeded),
     TooLarge,
     Evaluation(QueryEvaluationError),
     /// The evaluating thread could not start, or panicked.
@@ -529,16 +543,64 @@ impl Write for Capped {
     }
 }
 
+/// How long an answer waits, once its query has been cancelled, for the evaluation to notice;
+/// then the client is answered anyway and the evaluation keeps its slots until it stops.
+const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_millis(900);
+
+/// How long a query waits for its client's turn, when the client already runs its share.
+const CLIENT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// What one evaluation may use.
+struct Limits {
+    timeout: std::time::Duration,
+    /// Bytes of the serialised result.
+    result_bytes: usize,
+    /// Bytes allocated by the evaluation (0: none).
+    memory: usize,
+    /// Where the most bytes a query allocated at once are kept.
+    peak: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// Cancels a query whose answer nobody waits for any more: a client that closed its
+/// connection (the server drops the request's future), or a request cut off by a layer.
+struct CancelOnDrop(CancellationToken);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
 /// Evaluates `query` and serialises its whole result as `repr`, under the server's timeout,
-/// concurrency cap and size cap.
+/// memory budget, concurrency cap (with `client`'s share of it) and size cap.
 pub async fn run(
     state: &Arc<AppState>,
     published: Arc<Published>,
     query: Query,
     dataset: Option<QueryDataset>,
     repr: Repr,
+    client: Option<std::net::IpAddr>,
 ) -> Result<Bytes, ApiError> {
-    let timeout = state.settings.query_timeout;
+    let settings = &state.settings;
+    let timeout = settings.query_timeout;
+    // a client's own turn first, so that its queries queue behind each other, not in front
+    // of everyone else's; briefly: a client that has its share running is told so
+    let Some(slot) = state
+        .clients
+        .acquire(client, timeout.min(CLIENT_WAIT))
+        .await
+    else {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "your address already runs {} queries at once, the most one client may here; \
+                 wait for them to finish",
+                state.clients.per_client()
+            ),
+        );
+        error.retry_after = Some(5);
+        return Err(error);
+    };
     let permit =
         tokio::time::timeout(timeout, Arc::clone(&state.query_permits).acquire_owned()).await;
     let Ok(Ok(permit)) = permit else {
@@ -547,8 +609,21 @@ pub async fn run(
             "too many queries are running; try again shortly",
         ));
     };
-    let limit = state.settings.max_result_bytes;
-    evaluate_capped(published, query, dataset, repr, timeout, limit, permit).await
+    let limits = Limits {
+        timeout,
+        result_bytes: settings.max_result_bytes,
+        memory: settings.query_memory,
+        peak: Arc::clone(&state.query_memory_peak),
+    };
+    evaluate_capped(
+        published,
+        query,
+        dataset,
+        repr,
+        limits,
+        Box::new((permit, slot)),
+    )
+    .await
 }
 
 /// Evaluates a stored query and serialises its whole result as `repr` (capped at four times
@@ -566,67 +641,75 @@ pub async fn run_stored(
             "the stored queries cannot be evaluated",
         ));
     };
-    let timeout = state.settings.stored_query_timeout;
-    let limit = state.settings.max_result_bytes.saturating_mul(4);
-    evaluate_capped(published, query, None, repr, timeout, limit, permit).await
+    let limits = Limits {
+        timeout: state.settings.stored_query_timeout,
+        result_bytes: state.settings.max_result_bytes.saturating_mul(4),
+        memory: state.settings.stored_query_memory,
+        peak: Arc::clone(&state.query_memory_peak),
+    };
+    evaluate_capped(published, query, None, repr, limits, Box::new(permit)).await
 }
 
-/// Evaluates `query` holding `permit`, cancelled after `timeout`, its serialised result
-/// refused past `limit` bytes.
+/// Evaluates `query` holding `slots` (given back when the evaluation has really stopped, not
+/// when the client is answered), cancelled after the timeout or when its memory budget is
+/// passed, its serialised result refused past its size limit. The client is answered at the
+/// latest [`CANCEL_GRACE`] after the timeout, whatever the evaluation does.
 async fn evaluate_capped(
     published: Arc<Published>,
     query: Query,
     dataset: Option<QueryDataset>,
     repr: Repr,
-    timeout: std::time::Duration,
-    limit: usize,
-    permit: tokio::sync::OwnedSemaphorePermit,
+    limits: Limits,
+    slots: Box<dyn Send>,
 ) -> Result<Bytes, ApiError> {
     let token = CancellationToken::new();
-    let timer = {
-        let token = token.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(timeout).await;
-            token.cancel();
-        })
-    };
+    let _cancel_on_drop = CancelOnDrop(token.clone());
     let task_token = token.clone();
+    let (result_limit, memory, peak) = (limits.result_bytes, limits.memory, limits.peak);
     // the evaluator recurses over the query's nesting: on a thread with room for it
-    let result = query_threads::run(move || {
-        let evaluator = SparqlEvaluator::new().with_cancellation_token(task_token.clone());
-        let results = published
-            .dataset
-            .evaluate(evaluator, query, dataset)
-            .map_err(|e| match e {
-                BackendError::Query(crate::dataset::QueryError::Evaluation(e)) => {
-                    Failure::Evaluation(e)
+    let evaluation = query_threads::run(move || {
+        let _slots = slots;
+        let budget = crate::memory::Budget::enter(memory, &task_token);
+        let outcome =
+            evaluate_serialized(&published, query, dataset, repr, result_limit, &task_token);
+        peak.fetch_max(budget.peak(), std::sync::atomic::Ordering::Relaxed);
+        match (outcome, budget.exceeded()) {
+            (Err(_), Some(exceeded)) => Err(Failure::OutOfMemory(exceeded)),
+            (outcome, _) => outcome,
+        }
+    });
+    tokio::pin!(evaluation);
+    let result = tokio::select! {
+        result = &mut evaluation => result.unwrap_or(Err(Failure::Crashed)),
+        () = tokio::time::sleep(limits.timeout) => {
+            token.cancel();
+            match tokio::time::timeout(CANCEL_GRACE, &mut evaluation).await {
+                Ok(result) => result.unwrap_or(Err(Failure::Crashed)),
+                Err(_) => {
+                    tracing::warn!(
+                        "a query still runs {} ms after it was cancelled; its slot is kept until it stops",
+                        CANCEL_GRACE.as_millis()
+                    );
+                    Err(Failure::Cancelled)
                 }
-                BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
-                    Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
-                }
-                other => Failure::Backend(other),
-            })?;
-        let mut out = Capped {
-            bytes: Vec::new(),
-            limit,
-        };
-        serialize(&published, results, repr, &mut out, &task_token)?;
-        Ok::<_, Failure>(out.bytes)
-    })
-    .await
-    .unwrap_or(Err(Failure::Crashed));
-    timer.abort();
-    drop(permit);
+            }
+        }
+    };
     match result {
+        // an answer finished after the timeout is still the right answer
         Ok(bytes) => Ok(bytes.into()),
         Err(Failure::Cancelled) => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "the query did not finish within {} seconds and was stopped; narrow it or add a LIMIT",
-                timeout.as_secs_f64()
+                limits.timeout.as_secs_f64()
             ),
         )),
-        Err(Failure::TooLarge) => Err(too_large(limit)),
+        Err(Failure::OutOfMemory(exceeded)) => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{exceeded} and was stopped; narrow it or add a LIMIT"),
+        )),
+        Err(Failure::TooLarge) => Err(too_large(result_limit)),
         Err(Failure::Evaluation(e)) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("the query failed: {e}"),
@@ -640,6 +723,45 @@ async fn evaluate_capped(
             ))
         }
     }
+}
+
+/// Evaluates `query` and serialises its results, on the calling (query) thread.
+fn evaluate_serialized(
+    published: &Published,
+    query: Query,
+    dataset: Option<QueryDataset>,
+    repr: Repr,
+    limit: usize,
+    token: &CancellationToken,
+) -> Result<Vec<u8>, Failure> {
+    let evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
+    let results = published
+        .dataset
+        .evaluate(evaluator, query, dataset)
+        .map_err(|e| match e {
+            BackendError::Query(crate::dataset::QueryError::Evaluation(e)) => {
+                if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) {
+                    Failure::Cancelled
+                } else {
+                    Failure::Evaluation(e)
+                }
+            }
+            BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
+                Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
+            }
+            _ if token.is_cancelled() => Failure::Cancelled,
+            other => Failure::Backend(other),
+        })?;
+    let mut out = Capped {
+        bytes: Vec::new(),
+        limit,
+    };
+    serialize(published, results, repr, &mut out, token)?;
+    // cancelled at the last moment: the result may be cut short
+    if token.is_cancelled() {
+        return Err(Failure::Cancelled);
+    }
+    Ok(out.bytes)
 }
 
 fn serialize(
@@ -754,7 +876,9 @@ pub fn reserialize(
         Err(Failure::TooLarge) => Err(too_large(limit)),
         Err(Failure::Evaluation(e)) => Err(unreadable(&e)),
         Err(Failure::Backend(e)) => Err(unreadable(&e)),
-        Err(Failure::Cancelled | Failure::Crashed) => Err(unreadable(&"stopped")),
+        Err(Failure::Cancelled | Failure::Crashed | Failure::OutOfMemory(_)) => {
+            Err(unreadable(&"stopped"))
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern.
 
 mod bad_input;
+mod bounded;
 mod catalog;
 mod cli;
 mod facts;
@@ -19,6 +20,11 @@ mod shacl;
 mod site;
 mod store;
 mod synth;
+
+/// As in the reti binary: queries' memory budgets are kept by the allocator.
+#[global_allocator]
+static ALLOCATOR: reti::memory::Counting<mimalloc::MiMalloc> =
+    reti::memory::Counting(mimalloc::MiMalloc);
 
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;

@@ -22,7 +22,8 @@ if [ -z "$reti" ]; then
 fi
 
 log="$(mktemp)"
-"$reti" serve --bind 127.0.0.1:0 --query-timeout "$timeout_s" --max-concurrent-queries 4 >"$log" 2>/dev/null &
+# wrk is one address standing for many clients: it may use every query slot
+"$reti" serve --bind 127.0.0.1:0 --query-timeout "$timeout_s" --max-concurrent-queries 4 --max-queries-per-client 4 >"$log" 2>/dev/null &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 url=""
