@@ -1,6 +1,7 @@
 #[cfg(feature = "sparql-12")]
 use crate::ExpressionTriple;
 use crate::dataset::ExpressionTerm;
+use crate::eval::{CancellationToken, OperatorScope};
 use md5::{Digest, Md5};
 use oxiri::Iri;
 use oxrdf::vocab::{rdf, xsd};
@@ -42,10 +43,11 @@ pub trait ExpressionEvaluatorContext<'a> {
         &mut self,
         variable: &Variable,
     ) -> impl Fn(&Self::Tuple) -> bool + 'a;
+    /// reti patch: `None` when the pattern's evaluation failed (or was cancelled).
     fn build_exists(
         &mut self,
         plan: &GraphPattern,
-    ) -> Result<impl Fn(&Self::Tuple) -> bool + 'a, Self::Error>;
+    ) -> Result<impl Fn(&Self::Tuple) -> Option<bool> + 'a, Self::Error>;
     fn internalize_named_node(&mut self, term: &NamedNode) -> Result<Self::Term, Self::Error>;
     fn internalize_literal(&mut self, term: &Literal) -> Result<Self::Term, Self::Error>;
     fn build_internalize_expression_term(
@@ -57,6 +59,23 @@ pub trait ExpressionEvaluatorContext<'a> {
     fn now(&mut self) -> DateTime;
     fn base_iri(&mut self) -> Option<Arc<Iri<String>>>;
     fn custom_functions(&mut self) -> &CustomFunctionRegistry;
+    /// reti patch: the token of the evaluation, if it can be cancelled. Functions that build
+    /// strings fail (give an error, `None`) once it is cancelled, so that a chain of them (a
+    /// CONCAT that doubles its input, nested or bound again and again) stops at its next step
+    /// instead of allocating gigabytes; the operator that called the expression then sees the
+    /// cancellation and returns it.
+    fn cancellation_token(&mut self) -> Option<CancellationToken> {
+        None
+    }
+}
+
+/// reti patch: `None` (an expression error) once `token` is cancelled.
+#[inline]
+fn alive(token: Option<&CancellationToken>) -> Option<()> {
+    match token {
+        Some(token) if token.is_cancelled() => None,
+        _ => Some(()),
+    }
 }
 
 pub type ExpressionEvaluator<'a, I, O> = Rc<dyn (Fn(&I) -> Option<O>) + 'a>;
@@ -105,7 +124,7 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
             let exists = context
                 .build_exists(plan)
                 .map_err(ExpressionEvaluationError::Context)?;
-            Rc::new(move |tuple| Some(exists(tuple).into()))
+            Rc::new(move |tuple| Some(exists(tuple)?.into()))
         }
         Expression::Or(children) => {
             let children = children
@@ -466,7 +485,11 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
         Expression::FunctionCall(function, parameters) => match function {
             Function::Str => {
                 let e = build_expression_evaluator(&parameters[0], context)?;
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 Rc::new(move |tuple| {
+                    alive(token.as_ref())?;
+                    let _scope = OperatorScope::enter("STR");
                     Some(ExpressionTerm::StringLiteral(match e(tuple)?.into() {
                         Term::NamedNode(term) => term.into_string(),
                         Term::BlankNode(_) => return None,
@@ -695,10 +718,14 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
                     .iter()
                     .map(|e| build_expression_evaluator(e, context))
                     .collect::<Result<Vec<_>, _>>()?;
+                // reti patch: stops once cancelled (`alive`), before each argument
+                let token = context.cancellation_token();
                 Rc::new(move |tuple| {
+                    let _scope = OperatorScope::enter("CONCAT");
                     let mut result = String::default();
                     let mut language = None;
                     for e in &l {
+                        alive(token.as_ref())?;
                         let (value, e_language) = to_string_and_language(e(tuple)?)?;
                         if let Some(lang) = &language {
                             if *lang != e_language {
@@ -714,12 +741,16 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
             }
             Function::SubStr => {
                 let source = build_expression_evaluator(&parameters[0], context)?;
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 let starting_loc = build_expression_evaluator(&parameters[1], context)?;
                 let length = parameters
                     .get(2)
                     .map(|l| build_expression_evaluator(l, context))
                     .transpose()?;
                 Rc::new(move |tuple| {
+                    alive(token.as_ref())?;
+                    let _scope = OperatorScope::enter("SUBSTR");
                     let (source, language) = to_string_and_language(source(tuple)?)?;
 
                     let starting_location =
@@ -751,12 +782,16 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
                 })
             }
             Function::Replace => {
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 let arg = build_expression_evaluator(&parameters[0], context)?;
                 let replacement = build_expression_evaluator(&parameters[2], context)?;
                 if let Some(regex) =
                     compile_static_pattern_if_exists(&parameters[1], parameters.get(3))
                 {
                     Rc::new(move |tuple| {
+                        alive(token.as_ref())?;
+                        let _scope = OperatorScope::enter("REPLACE");
                         let (text, language) = to_string_and_language(arg(tuple)?)?;
                         let ExpressionTerm::StringLiteral(replacement) = replacement(tuple)? else {
                             return None;
@@ -776,6 +811,8 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
                         .map(|flags| build_expression_evaluator(flags, context))
                         .transpose()?;
                     Rc::new(move |tuple| {
+                        alive(token.as_ref())?;
+                        let _scope = OperatorScope::enter("REPLACE");
                         let ExpressionTerm::StringLiteral(pattern) = pattern(tuple)? else {
                             return None;
                         };
@@ -804,14 +841,22 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
             }
             Function::UCase => {
                 let e = build_expression_evaluator(&parameters[0], context)?;
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 Rc::new(move |tuple| {
+                    alive(token.as_ref())?;
+                    let _scope = OperatorScope::enter("UCASE");
                     let (value, language) = to_string_and_language(e(tuple)?)?;
                     Some(build_plain_literal(value.to_uppercase(), language))
                 })
             }
             Function::LCase => {
                 let e = build_expression_evaluator(&parameters[0], context)?;
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 Rc::new(move |tuple| {
+                    alive(token.as_ref())?;
+                    let _scope = OperatorScope::enter("LCASE");
                     let (value, language) = to_string_and_language(e(tuple)?)?;
                     Some(build_plain_literal(value.to_lowercase(), language))
                 })
@@ -827,7 +872,11 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
             }
             Function::EncodeForUri => {
                 let ltrl = build_expression_evaluator(&parameters[0], context)?;
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 Rc::new(move |tuple| {
+                    alive(token.as_ref())?;
+                    let _scope = OperatorScope::enter("ENCODE_FOR_URI");
                     let (ltlr, _) = to_string_and_language(ltrl(tuple)?)?;
                     let mut result = Vec::with_capacity(ltlr.len());
                     for c in ltlr.bytes() {
@@ -877,8 +926,12 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
             }
             Function::StrBefore => {
                 let arg1 = build_expression_evaluator(&parameters[0], context)?;
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 let arg2 = build_expression_evaluator(&parameters[1], context)?;
                 Rc::new(move |tuple| {
+                    alive(token.as_ref())?;
+                    let _scope = OperatorScope::enter("STRBEFORE");
                     let (arg1, arg2, language) =
                         to_argument_compatible_strings(arg1(tuple)?, arg2(tuple)?)?;
                     Some(if let Some(position) = arg1.find(arg2.as_str()) {
@@ -890,8 +943,12 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
             }
             Function::StrAfter => {
                 let arg1 = build_expression_evaluator(&parameters[0], context)?;
+                // reti patch: stops once cancelled (`alive`)
+                let token = context.cancellation_token();
                 let arg2 = build_expression_evaluator(&parameters[1], context)?;
                 Rc::new(move |tuple| {
+                    alive(token.as_ref())?;
+                    let _scope = OperatorScope::enter("STRAFTER");
                     let (arg1, arg2, language) =
                         to_argument_compatible_strings(arg1(tuple)?, arg2(tuple)?)?;
                     Some(if let Some(position) = arg1.find(arg2.as_str()) {

@@ -16,7 +16,9 @@ mod update;
 pub use crate::dataset::ExpressionTriple;
 pub use crate::dataset::{ExpressionTerm, InternalQuad, QueryableDataset};
 pub use crate::error::QueryEvaluationError;
-pub use crate::eval::CancellationToken;
+// reti patch: `current_operator` (which operator a thread is in) and `order_by_cmp` (the order
+// of ORDER BY)
+pub use crate::eval::{CancellationToken, current_operator, order_by_cmp};
 use crate::eval::{EvalNodeWithStats, SimpleEvaluator, Timer};
 use crate::expression::{
     CustomFunctionRegistry, ExpressionEvaluatorContext, build_expression_evaluator,
@@ -408,9 +410,11 @@ impl QueryEvaluator {
             fn build_exists(
                 &mut self,
                 _: &GraphPattern,
-            ) -> Result<impl Fn(&HashMap<&'a Variable, Term>) -> bool + 'a, QueryEvaluationError>
-            {
-                Err::<fn(&HashMap<&'a Variable, Term>) -> bool, _>(
+            ) -> Result<
+                impl Fn(&HashMap<&'a Variable, Term>) -> Option<bool> + 'a,
+                QueryEvaluationError,
+            > {
+                Err::<fn(&HashMap<&'a Variable, Term>) -> Option<bool>, _>(
                     QueryEvaluationError::Unexpected(
                         "EXISTS is not supported by the SPARQL expression evaluator".into(),
                     ),
