@@ -418,6 +418,38 @@ impl Dataset {
         Self::load(model, base, None)
     }
 
+    /// An in-memory dataset of the given quads alone: no source files, model, ontology or
+    /// SHACL validation. The store, its default graph (the merge of the named graphs) and
+    /// [`Dataset::evaluate`] are those of a build, so that the query evaluation the endpoint
+    /// does can be checked on data of one's own: the W3C SPARQL test suites run this way
+    /// (`tests/it/w3c.rs`). Every quad must be in a named graph; a quad of the default graph
+    /// is refused ([`BuildError::Store`]), as the default graph is made from the named ones.
+    pub fn from_quads<'a>(
+        quads: impl IntoIterator<Item = QuadRef<'a>>,
+        base: Base,
+    ) -> Result<Self, BuildError> {
+        let mut builder = FrozenBuilder::default();
+        for quad in quads {
+            builder.insert(quad)?;
+        }
+        let frozen = builder.finish()?;
+        let counted = Counted::of_frozen(&frozen, &base);
+        let summary = Summary {
+            quads: counted.graphs.values().sum(),
+            graphs: counted.graphs.into_iter().collect(),
+            triples: counted.triples,
+            ..Summary::default()
+        };
+        Ok(Self {
+            store: Storage::Memory(Arc::new(frozen)),
+            base,
+            summary,
+            warnings: Diagnostics::default(),
+            profile: Some(counted.profile),
+            dir: None,
+        })
+    }
+
     fn load(model: &Model, base: Base, on_disk: Option<Store>) -> Result<Self, BuildError> {
         let ontology_graph = base.graph(rdf::ONTOLOGY_GRAPH);
         let ontology = RdfParser::from_format(RdfFormat::Turtle)

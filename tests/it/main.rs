@@ -21,6 +21,7 @@ mod shacl;
 mod site;
 mod store;
 mod synth;
+mod w3c;
 
 /// As in the reti binary: queries' memory budgets are kept by the allocator.
 #[global_allocator]
