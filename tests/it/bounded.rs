@@ -74,7 +74,7 @@ async fn post_query(
     let client = builder.build().expect("client");
     let mut request = client
         .post(format!("{url}sparql"))
-        .header("accept", "application/sparql-results+json")
+        .header("accept", "application/sparql-results+json, text/turtle;q=0.5")
         .header("content-type", "application/sparql-query")
         .body(query.to_owned());
     if let Some(f) = forwarded {
@@ -105,11 +105,16 @@ fn runaway_queries_are_stopped_with_a_message_and_their_evaluation_ends() {
     let s = TestServer::with_settings(settings);
     let url = s.url.clone();
     let answers = s.block_on(async {
+        // six at a time, within the address's share of eight (a slot comes back when its
+        // evaluation has ended, which may be just after the answer)
+        let turns = std::sync::Arc::new(tokio::sync::Semaphore::new(6));
         let tasks: Vec<_> = runaways()
             .into_iter()
             .map(|(name, query)| {
                 let url = url.clone();
+                let turns = std::sync::Arc::clone(&turns);
                 tokio::spawn(async move {
+                    let _turn = turns.acquire().await.expect("turn");
                     let first = post_query(&url, &query, None, None).await;
                     // asked again: evaluated again (never a cached cut-short answer)
                     let second = post_query(&url, &query, None, None).await;
@@ -132,13 +137,15 @@ fn runaway_queries_are_stopped_with_a_message_and_their_evaluation_ends() {
         if !stopped {
             wrong.push(format!("{name}: {status} {body:.300}"));
         }
+        if header(headers, "content-type") != "text/plain; charset=utf-8" {
+            wrong.push(format!("{name}: {}", header(headers, "content-type")));
+        }
         if *again != 503 || header(again_headers, "cache-status").contains("hit") {
             wrong.push(format!(
                 "{name}, asked again: {again} {}",
                 header(again_headers, "cache-status")
             ));
         }
-        assert_eq!(header(headers, "content-type"), "text/plain; charset=utf-8");
     }
     assert!(
         wrong.is_empty(),
@@ -230,8 +237,19 @@ fn order_by_over_every_kind_of_term_answers_in_one_order() {
             answers.push(body);
         }
     }
-    // the same query in other words (not the cache): the same order
-    assert_eq!(answers[0], answers[1]);
+    // the same query in other words (not the cache): the same order (blank nodes are made
+    // anew for each evaluation)
+    let without_blank_nodes = |answer: &str| {
+        answer
+            .split("\"type\":\"bnode\",\"value\":\"")
+            .map(|part| part.split_once('"').map_or(part, |(_, rest)| rest))
+            .collect::<Vec<_>>()
+            .join("")
+    };
+    assert_eq!(
+        without_blank_nodes(&answers[0]),
+        without_blank_nodes(&answers[1])
+    );
     // on a store of mixed terms alone, too
     let (status, _, body) = s.block_on(post_query(
         &s.url,
@@ -294,7 +312,7 @@ fn loopback(last: u8) -> Option<IpAddr> {
 #[test]
 fn one_address_cannot_take_every_query_slot() {
     let settings = Settings {
-        query_timeout: Duration::from_secs(3),
+        query_timeout: Duration::from_secs(15),
         max_concurrent_queries: 4,
         ..Settings::default()
     };
@@ -314,7 +332,7 @@ fn one_address_cannot_take_every_query_slot() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let mut asks = Vec::new();
         let mut most_running = 0;
-        for i in 0..10 {
+        for i in 0..5 {
             most_running = most_running.max(state.running_queries());
             // in other words each time: evaluated, not answered from the cache
             let ask = format!("# {i}\nASK {{}}");
