@@ -3,6 +3,7 @@
 mod bad_input;
 mod catalog;
 mod cli;
+mod dumps;
 mod facts;
 mod faults;
 mod hostile;
