@@ -4,7 +4,7 @@
 //! ```
 //! let config: reti::config::Config = toml::from_str("title = \"My networks\"")?;
 //! assert_eq!(config.title, "My networks");
-//! assert_eq!(config.licence, "http://creativecommons.org/licenses/by/4.0/");
+//! assert_eq!(config.licence, "https://creativecommons.org/licenses/by/4.0/");
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```
 
@@ -91,7 +91,9 @@ pub struct Config {
     pub description: String,
     /// Dataset description (Italian).
     pub description_it: String,
-    /// Stable identifier of the dataset (DCAT-AP_IT asks for one).
+    /// Stable identifier of the dataset (DCAT-AP_IT asks for one). Published as
+    /// `{publisher identifier}:{identifier}` (the IPA code of the publisher, then the local
+    /// identifier, as the DCAT-AP_IT guidelines ask), unless it has a `:` already.
     pub identifier: String,
     /// Who publishes it.
     pub publisher: Agent,
@@ -101,8 +103,19 @@ pub struct Config {
     pub contact: Contact,
     /// Licence IRI.
     pub licence: String,
-    /// Name of the licence; known licences (Creative Commons, ODbL, IODL) are named without it.
+    /// Name of the licence (English); known licences (Creative Commons, ODbL, IODL) are named
+    /// without it.
     pub licence_name: Option<String>,
+    /// Name of the licence in Italian, as the Italian controlled vocabulary of licences gives
+    /// it: ckanext-dcatapit (dati.gov.it) finds the licence by it.
+    pub licence_name_it: Option<String>,
+    /// The title by which CKAN's licence register knows the licence ("Creative Commons
+    /// Attribution" for CC BY): ckanext-dcat finds the licence by it when the IRI is not the
+    /// register's.
+    pub licence_title: Option<String>,
+    /// The same licence in other registers (`skos:exactMatch`), such as the Italian controlled
+    /// vocabulary's `https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40`.
+    pub licence_same_as: Option<Vec<String>>,
     /// Kind of licence (IRI of the ADMS licence-type vocabulary); known licences have one.
     pub licence_type: Option<String>,
     /// When the dataset was first published (`YYYY-MM-DD`); without it, the date of the build.
@@ -155,8 +168,11 @@ impl Default for Config {
                 name: "reti open-data office".into(),
                 email: "opendata@example.org".into(),
             },
-            licence: "http://creativecommons.org/licenses/by/4.0/".into(),
+            licence: "https://creativecommons.org/licenses/by/4.0/".into(),
             licence_name: None,
+            licence_name_it: None,
+            licence_title: None,
+            licence_same_as: None,
             licence_type: None,
             issued: None,
             themes: vec![

@@ -310,8 +310,43 @@ pub fn dump_file_name(format: Format) -> String {
     format!("reti.{}", format.extension())
 }
 
-/// Writes every format as `reti.{ext}` into `dir`, then `SHA256SUMS` (in `sha256sum -c`
-/// format). Every file is complete before any is moved into `dir`; returns the checksums.
+/// The formats whose dump is also written gzip-compressed, as `reti.{ext}.gz`: the
+/// line-based ones that bulk consumers and mirrors fetch, and Turtle. Compressing costs about
+/// as much as serialising, so the verbose JSON-LD and RDF/XML, rarely fetched whole, are not
+/// compressed too (an HTTP client still gets them in gzip or brotli by `Accept-Encoding`).
+pub const COMPRESSED: [Format; 3] = [Format::Turtle, Format::NTriples, Format::NQuads];
+
+/// Name of a compressed dump: `reti.{ext}.gz`.
+pub fn gzip_file_name(format: Format) -> String {
+    format!("reti.{}.gz", format.extension())
+}
+
+/// Every file `export_all` writes but `SHA256SUMS`, in the order listed: each format's dump,
+/// followed by its compressed copy when it has one. `(format, compressed, name)`.
+pub fn dump_files() -> Vec<(Format, bool, String)> {
+    let mut files = Vec::new();
+    for format in Format::ALL {
+        files.push((format, false, dump_file_name(format)));
+        if COMPRESSED.contains(&format) {
+            files.push((format, true, gzip_file_name(format)));
+        }
+    }
+    files
+}
+
+/// A gzip stream that is the same for the same content: no file name and a zero modification
+/// time in its header (RFC 1952), so a build's `.gz` dumps, and their checksums, are identical
+/// every time the same data is exported.
+pub fn gzip_writer<W: Write>(out: W) -> flate2::write::GzEncoder<W> {
+    flate2::GzBuilder::new()
+        .mtime(0)
+        .write(out, flate2::Compression::default())
+}
+
+/// Writes every format as `reti.{ext}` into `dir`, the [`COMPRESSED`] ones also as
+/// `reti.{ext}.gz` (in the same pass), then `SHA256SUMS` (in `sha256sum -c` format), in the
+/// order of [`dump_files`]. Every file is complete before any is moved into `dir`; returns the
+/// checksums.
 pub fn export_all(dataset: &Dataset, dir: &Path) -> Result<Vec<(String, String)>, ExportError> {
     let err = |source| ExportError::Write {
         path: dir.to_owned(),
@@ -327,19 +362,48 @@ pub fn export_all(dataset: &Dataset, dir: &Path) -> Result<Vec<(String, String)>
     for format in Format::ALL {
         let name = dump_file_name(format);
         let path = staging.path().join(&name);
-        let failed = |source| ExportError::Write {
-            path: path.clone(),
-            source,
+        let create = |path: &Path| {
+            std::fs::File::create(path).map_err(|source| ExportError::Write {
+                path: path.to_owned(),
+                source,
+            })
         };
         // streamed to the file and hashed on the way: a dump is never whole in memory
-        let file = std::fs::File::create(&path).map_err(failed)?;
         let mut out = Hashing {
-            inner: io::BufWriter::new(file),
+            inner: io::BufWriter::new(create(&path)?),
             digest: Sha256::new(),
         };
-        write(dataset, format, None, &mut out)?;
-        out.inner.flush().map_err(failed)?;
-        sums.push((name.clone(), hex(&out.digest.finalize())));
+        let gzip_name = gzip_file_name(format);
+        let gzip_path = staging.path().join(&gzip_name);
+        let compressed = if COMPRESSED.contains(&format) {
+            // compressed in the same pass, hashed as written
+            Some(gzip_writer(Hashing {
+                inner: io::BufWriter::new(create(&gzip_path)?),
+                digest: Sha256::new(),
+            }))
+        } else {
+            None
+        };
+        let mut tee = Tee {
+            first: &mut out,
+            second: compressed,
+        };
+        write(dataset, format, None, &mut tee)?;
+        let compressed = tee.second.take();
+        out.inner.flush().map_err(|source| ExportError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        sums.push((name, hex(&out.digest.finalize())));
+        if let Some(gz) = compressed {
+            let failed = |source| ExportError::Write {
+                path: gzip_path.clone(),
+                source,
+            };
+            let mut hashed = gz.finish().map_err(failed)?;
+            hashed.inner.flush().map_err(failed)?;
+            sums.push((gzip_name, hex(&hashed.digest.finalize())));
+        }
     }
     let listing: String = sums
         .iter()
@@ -359,6 +423,27 @@ pub fn export_all(dataset: &Dataset, dir: &Path) -> Result<Vec<(String, String)>
         })?;
     }
     Ok(sums)
+}
+
+/// A writer that writes everything to two writers (a dump and its compressed copy).
+struct Tee<'a, A, B> {
+    first: &'a mut A,
+    second: Option<B>,
+}
+
+impl<A: Write, B: Write> Write for Tee<'_, A, B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.first.write(buf)?;
+        if let Some(second) = &mut self.second {
+            second.write_all(&buf[..n])?;
+        }
+        Ok(n)
+    }
+    /// Flushes the dump only: a flushed gzip stream ends its deflate block early, which costs
+    /// compression; the compressed copy is finished once the dump is whole.
+    fn flush(&mut self) -> io::Result<()> {
+        self.first.flush()
+    }
 }
 
 /// A writer that hashes what passes through it.

@@ -153,6 +153,9 @@ pub const FILE_TYPES: &[(&str, &str)] = &[
     ("srx", "application/sparql-results+xml"),
     ("json", "application/json"),
     ("txt", "text/plain; charset=utf-8"),
+    // the compressed dumps, served as the files they are: never as a Content-Encoding of the
+    // dump inside
+    ("gz", "application/gzip"),
 ];
 
 /// Files without an extension (`dumps/SHA256SUMS`) are served as this.
@@ -909,7 +912,7 @@ location ~ "^/(?<reti_listing>dumps|queries)/?$" {{
     try_files /_lang/$reti_lang/$reti_listing/index.$reti_list /$reti_listing/index.$reti_list =404;
 }}
 
-location ~ "^/dumps/(?<reti_dump>reti\.[a-z]+|SHA256SUMS)$" {{
+location ~ "^/dumps/(?<reti_dump>reti\.[a-z]+(\.gz)?|SHA256SUMS)$" {{
     add_header Access-Control-Allow-Origin * always;
     add_header Content-Disposition 'attachment; filename="$reti_dump"';
     try_files $uri =404;
@@ -984,7 +987,9 @@ pub fn apache_conf(base: &str, sparql_endpoint: Option<&str>) -> String {
     }
     let _ = write!(
         out,
-        "<Files \"SHA256SUMS\">\n    ForceType \"{DEFAULT_TYPE}\"\n</Files>\n\n\
+        "<Files \"SHA256SUMS\">\n    ForceType \"{DEFAULT_TYPE}\"\n</Files>\n\
+         # a .gz dump is a gzip file, not a dump sent with Content-Encoding: gzip\n\
+         RemoveEncoding .gz\n\n\
          Header always set Access-Control-Allow-Origin \"*\"\n\
          Header always merge Vary Accept env=RETI_VARY\n\
          Header always merge Vary Accept env=REDIRECT_RETI_VARY\n\
@@ -1082,7 +1087,7 @@ pub fn apache_conf(base: &str, sparql_endpoint: Option<&str>) -> String {
     );
     try_file(&mut out, listing, "$1/index.%{ENV:RETI_LIST}", false);
     out.push_str(
-        "RewriteRule ^dumps/(reti\\.[a-z]+|SHA256SUMS)$ - [E=RETI_DUMP:$1]\n\n\
+        "RewriteRule ^dumps/(reti\\.[a-z]+(\\.gz)?|SHA256SUMS)$ - [E=RETI_DUMP:$1]\n\n\
          # /queries/{name}: the results, by ?format= or Accept\n\
          RewriteCond %{ENV:RETI_QUERY_FORMAT} =bad\n\
          RewriteRule ^queries/[a-z0-9-]+$ - [R=400,L]\n\

@@ -51,7 +51,7 @@ mod ns {
             CONTACT_POINT = "contactPoint", ENDPOINT_URL = "endpointURL",
             ENDPOINT_DESCRIPTION = "endpointDescription", SERVES_DATASET = "servesDataset",
             LANDING_PAGE = "landingPage", START_DATE = "startDate", END_DATE = "endDate",
-            BBOX = "bbox", CENTROID = "centroid",
+            BBOX = "bbox", CENTROID = "centroid", COMPRESS_FORMAT = "compressFormat",
         );
     }
     /// DCMI terms.
@@ -98,13 +98,23 @@ mod ns {
         crate::vocab::terms!("http://dati.gov.it/onto/dcatapit#";
             CATALOG = "Catalog", DATASET = "Dataset", DISTRIBUTION = "Distribution",
             AGENT = "Agent", ORGANIZATION = "Organization",
+            GEOGRAPHICAL_IDENTIFIER = "geographicalIdentifier",
         );
+    }
+    /// schema.org under `http://`, as DCAT-AP_IT and its harvesters spell it for the temporal
+    /// coverage (the data itself uses `https://schema.org/`).
+    pub mod schema_http {
+        crate::vocab::terms!("http://schema.org/"; START_DATE = "startDate", END_DATE = "endDate");
+    }
+    /// RDF Schema.
+    pub mod rdfs {
+        crate::vocab::terms!("http://www.w3.org/2000/01/rdf-schema#"; LABEL = "label");
     }
     /// SKOS.
     pub mod skos {
         crate::vocab::terms!("http://www.w3.org/2004/02/skos/core#";
             CONCEPT = "Concept", CONCEPT_SCHEME = "ConceptScheme", PREF_LABEL = "prefLabel",
-            IN_SCHEME = "inScheme",
+            IN_SCHEME = "inScheme", EXACT_MATCH = "exactMatch", CLOSE_MATCH = "closeMatch",
         );
     }
     /// VoID.
@@ -145,8 +155,8 @@ mod ns {
     }
 }
 
-use ns::skos;
 use ns::{dcat, dcatap, dcatapit, dct, foaf, formats, gsp, sd, spdx, vcard, void};
+use ns::{rdfs, schema_http, skos};
 
 /// Prefixes of catalog documents beyond the dataset's own.
 const CATALOG_PREFIXES: &[(&str, &str)] = &[
@@ -484,39 +494,91 @@ fn licence_type_label(code: &str) -> Option<&'static str> {
     })
 }
 
-/// Name and ADMS licence type of well-known licences, by IRI.
-fn known_licence(iri: &str) -> Option<(&'static str, &'static str)> {
+/// What the catalog says of a well-known licence, so that harvesters find it in their own
+/// registers without configuration.
+struct KnownLicence {
+    /// Its full English name (`foaf:name`@en).
+    name: &'static str,
+    /// Its name in the Italian controlled vocabulary of licences (`foaf:name`@it,
+    /// `dct:title`@it): ckanext-dcatapit matches it per language.
+    name_it: Option<&'static str>,
+    /// The title of CKAN's default licence register (`ckan/model/license.py`), which
+    /// ckanext-dcat matches against `dct:title` when the licence IRI is not the register's.
+    title: &'static str,
+    /// ADMS licence type (`http://purl.org/adms/licencetype/…`).
+    kind: &'static str,
+    /// The same licence in other registers (`skos:exactMatch`): the Italian controlled
+    /// vocabulary (`https://w3id.org/italia/controlled-vocabulary/licences/…`) and the EU
+    /// licence authority table.
+    same: &'static [&'static str],
+    /// The licence family in CKAN's default register (`http://www.opendefinition.org/…`,
+    /// `skos:closeMatch`: the register names the family, not the version).
+    family: Option<&'static str>,
+}
+
+/// Well-known licences, by IRI (scheme and final slash ignored). Names and IRIs as their
+/// registers give them: CKAN's default licence register, the Italian controlled vocabulary of
+/// licences (dati.gov.it), the EU licence table.
+fn known_licence(iri: &str) -> Option<KnownLicence> {
     let key = iri
         .trim_start_matches("http://")
         .trim_start_matches("https://")
         .trim_end_matches('/');
-    let cc = |name| Some((name, "Attribution"));
-    match key {
-        "creativecommons.org/licenses/by/4.0" | "creativecommons.org/licenses/by/4.0/legalcode" => {
-            cc("Creative Commons Attribution 4.0 International (CC BY 4.0)")
-        }
-        "creativecommons.org/licenses/by-sa/4.0" => Some((
-            "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)",
-            "ShareAlike",
-        )),
-        "creativecommons.org/publicdomain/zero/1.0" => Some((
-            "Creative Commons CC0 1.0 Universal (CC0 1.0)",
-            "PublicDomain",
-        )),
+    Some(match key {
+        "creativecommons.org/licenses/by/4.0"
+        | "creativecommons.org/licenses/by/4.0/legalcode"
+        | "publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+        | "w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40" => KnownLicence {
+            name: "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+            name_it: Some("Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)"),
+            title: "Creative Commons Attribution",
+            kind: "Attribution",
+            same: &[
+                "https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40",
+                "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+            ],
+            family: Some("http://www.opendefinition.org/licenses/cc-by"),
+        },
+        "creativecommons.org/licenses/by-sa/4.0" => KnownLicence {
+            name: "Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)",
+            name_it: None,
+            title: "Creative Commons Attribution Share-Alike",
+            kind: "ShareAlike",
+            same: &[],
+            family: Some("http://www.opendefinition.org/licenses/cc-by-sa"),
+        },
+        "creativecommons.org/publicdomain/zero/1.0" => KnownLicence {
+            name: "Creative Commons CC0 1.0 Universal (CC0 1.0)",
+            name_it: Some(
+                "Creative Commons CC0 1.0 Universale - Public Domain Dedication (CC0 1.0)",
+            ),
+            title: "Creative Commons CCZero",
+            kind: "PublicDomain",
+            same: &["https://w3id.org/italia/controlled-vocabulary/licences/A11_CCO10"],
+            family: Some("http://www.opendefinition.org/licenses/cc-zero"),
+        },
         "opendatacommons.org/licenses/odbl/1-0" | "opendatacommons.org/licenses/odbl/1.0" => {
-            Some((
-                "Open Data Commons Open Database License (ODbL) 1.0",
-                "ShareAlike",
-            ))
+            KnownLicence {
+                name: "Open Data Commons Open Database License (ODbL) 1.0",
+                name_it: Some("Open Data Commons Open Database License 1.0 (ODbL)"),
+                title: "Open Data Commons Open Database License (ODbL)",
+                kind: "ShareAlike",
+                same: &["https://w3id.org/italia/controlled-vocabulary/licences/A310_ODBL"],
+                family: Some("http://www.opendefinition.org/licenses/odc-odbl"),
+            }
         }
         "www.dati.gov.it/iodl/2.0" | "www.dati.gov.it/content/italian-open-data-license-v20" => {
-            cc("Italian Open Data License 2.0 (IODL 2.0)")
+            KnownLicence {
+                name: "Italian Open Data License 2.0 (IODL 2.0)",
+                name_it: None,
+                title: "Italian Open Data License 2.0 (IODL 2.0)",
+                kind: "Attribution",
+                same: &[],
+                family: None,
+            }
         }
-        "publications.europa.eu/resource/authority/licence/CC_BY_4_0" => {
-            cc("Creative Commons Attribution 4.0 International (CC BY 4.0)")
-        }
-        _ => None,
-    }
+        _ => return None,
+    })
 }
 
 /// English and Italian names of EU frequencies.
@@ -555,6 +617,15 @@ fn file_type(format: Format) -> &'static str {
         Format::JsonLd => "JSON_LD",
         Format::RdfXml => "RDF_XML",
     }
+}
+
+/// An IANA media type's IRI, typed and labelled with the media type itself (a harvester
+/// that reads labels, as ckanext-dcat does, gets `text/turtle`, not the IRI).
+fn media_type(g: &mut Graph, media_type: &str) -> NamedNode {
+    let node = NamedNode::new_unchecked(format!("{}{media_type}", authority::IANA));
+    g.a(&node, dct::MEDIA_TYPE);
+    g.add(&node, rdfs::LABEL, Literal::new_simple_literal(media_type));
+    node
 }
 
 /// The name of a dump format, as people call it.
@@ -639,6 +710,94 @@ fn agent(g: &mut Graph, p: &Published, a: &crate::config::Agent, fragment: &str)
     node
 }
 
+/// The licence, described so that harvesters find it in their own registers: ckanext-dcat
+/// matches CKAN's register by IRI, then by `dct:title`; ckanext-dcatapit matches the Italian
+/// controlled vocabulary by IRI or reference document (the creativecommons.org IRI), then by
+/// `foaf:name` per language. Known licences need no configuration; `reti.toml` overrides.
+fn licence_triples(g: &mut Graph, c: &crate::config::Config, l: &NamedNode) {
+    let known = known_licence(l.as_str());
+    g.a(l, dct::LICENSE_DOCUMENT);
+    let name = c.licence_name.as_deref().or(known.as_ref().map(|k| k.name));
+    let name_it = c
+        .licence_name_it
+        .as_deref()
+        .or(known.as_ref().and_then(|k| k.name_it));
+    let title = c
+        .licence_title
+        .as_deref()
+        .or(known.as_ref().map(|k| k.title))
+        .or(name);
+    if let Some(name) = name {
+        g.text(l, foaf::NAME, name, "en");
+    }
+    if let Some(title) = title {
+        g.text(l, dct::TITLE, title, "en");
+    }
+    if let Some(name_it) = name_it {
+        g.text(l, foaf::NAME, name_it, "it");
+        g.text(l, dct::TITLE, name_it, "it");
+    }
+    let kind = match c.licence_type.as_deref() {
+        Some(t) => iri(t),
+        None => known
+            .as_ref()
+            .map(|k| NamedNode::new_unchecked(format!("{}{}", authority::LICENCE_TYPE, k.kind))),
+    };
+    if let Some(kind) = kind {
+        let code = local_name(kind.as_str()).to_owned();
+        let label = licence_type_label(&code).unwrap_or(&code).to_owned();
+        g.add(l, dct::TYPE, kind.clone());
+        concept(g, &kind, &label, None);
+    }
+    let same: Vec<NamedNode> = match &c.licence_same_as {
+        Some(list) => list.iter().filter_map(|s| iri(s)).collect(),
+        None => known
+            .as_ref()
+            .map(|k| {
+                k.same
+                    .iter()
+                    .map(|s| NamedNode::new_unchecked(*s))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    for other in same.iter().filter(|o| *o != l) {
+        g.add(l, skos::EXACT_MATCH, other.clone());
+    }
+    if c.licence_same_as.is_none()
+        && let Some(family) = known.as_ref().and_then(|k| k.family)
+    {
+        g.add(l, skos::CLOSE_MATCH, NamedNode::new_unchecked(family));
+    }
+}
+
+/// The dataset's `dct:identifier`: `{IPA code}:{local identifier}` as the DCAT-AP_IT
+/// guidelines ask, the IPA code being the publisher's identifier; an identifier that has a
+/// `:` already (or a publisher without identifier) is left as it is.
+pub fn dataset_identifier(c: &crate::config::Config) -> String {
+    match c.publisher.identifier.as_deref().filter(|s| !s.is_empty()) {
+        Some(ipa) if !c.identifier.contains(':') => format!("{ipa}:{}", c.identifier),
+        _ => c.identifier.clone(),
+    }
+}
+
+/// The keywords, each once: one spelt the same in English and Italian (a name, such as
+/// "Eurocities") is a single literal without a language, else a harvester that ignores the
+/// language (ckanext-dcat's tags) gets it twice.
+fn keywords(c: &crate::config::Config) -> Vec<(&str, Option<&'static str>)> {
+    let mut out: Vec<(&str, Option<&'static str>)> = Vec::new();
+    let both = |k: &str| c.keywords.iter().any(|e| e == k) && c.keywords_it.iter().any(|i| i == k);
+    for (list, lang) in [(&c.keywords, "en"), (&c.keywords_it, "it")] {
+        for k in list.iter().filter(|k| !k.is_empty()) {
+            let entry = (k.as_str(), if both(k) { None } else { Some(lang) });
+            if !out.contains(&entry) {
+                out.push(entry);
+            }
+        }
+    }
+    out
+}
+
 /// The DCAT-AP / DCAT-AP_IT catalog.
 fn catalog_triples(p: &Published) -> Vec<Triple> {
     let c = &p.config;
@@ -689,23 +848,7 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
     // licence
     let licence = iri(&c.licence);
     if let Some(l) = &licence {
-        let known = known_licence(l.as_str());
-        g.a(l, dct::LICENSE_DOCUMENT);
-        let name = c.licence_name.as_deref().or(known.map(|k| k.0));
-        if let Some(name) = name {
-            g.add(l, foaf::NAME, Literal::new_simple_literal(name));
-        }
-        let kind = match c.licence_type.as_deref() {
-            Some(t) => iri(t),
-            None => known
-                .map(|k| NamedNode::new_unchecked(format!("{}{}", authority::LICENCE_TYPE, k.1))),
-        };
-        if let Some(kind) = kind {
-            let code = local_name(kind.as_str()).to_owned();
-            let label = licence_type_label(&code).unwrap_or(&code).to_owned();
-            g.add(l, dct::TYPE, kind.clone());
-            concept(&mut g, &kind, &label, None);
-        }
+        licence_triples(&mut g, c, l);
     }
 
     // controlled vocabularies
@@ -734,6 +877,12 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
     let spatial: Vec<NamedNode> = c.spatial.iter().filter_map(|s| iri(s)).collect();
     for s in &spatial {
         g.a(s, dct::LOCATION);
+        // DCAT-AP_IT (and ckanext-dcatapit) read the location from this literal only
+        g.add(
+            s,
+            dcatapit::GEOGRAPHICAL_IDENTIFIER,
+            Literal::new_simple_literal(s.as_str()),
+        );
         if let Some(geometry) = c.spatial_geometry.iter().find(|x| x.iri == s.as_str()) {
             if let Some(bbox) = &geometry.bbox {
                 g.typed(s, dcat::BBOX, bbox.as_str(), gsp::WKT_LITERAL);
@@ -834,7 +983,7 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
     g.add(
         &dataset,
         dct::IDENTIFIER,
-        Literal::new_simple_literal(&c.identifier),
+        Literal::new_simple_literal(dataset_identifier(c)),
     );
     g.text(&dataset, dct::TITLE, &c.title, "en");
     g.text(&dataset, dct::TITLE, &c.title_it, "it");
@@ -855,11 +1004,11 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
         for t in &themes {
             g.add(node, dcat::THEME, t.clone());
         }
-        for k in &c.keywords {
-            g.text(node, dcat::KEYWORD, k, "en");
-        }
-        for k in &c.keywords_it {
-            g.text(node, dcat::KEYWORD, k, "it");
+        for (k, lang) in keywords(c) {
+            match lang {
+                Some(lang) => g.text(node, dcat::KEYWORD, k, lang),
+                None => g.add(node, dcat::KEYWORD, Literal::new_simple_literal(k)),
+            }
         }
     }
     for l in &languages {
@@ -873,20 +1022,44 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
         g.a(&period, dct::PERIOD_OF_TIME);
         g.typed(&period, dcat::START_DATE, format!("{from:04}"), xsd::G_YEAR);
         g.typed(&period, dcat::END_DATE, format!("{until:04}"), xsd::G_YEAR);
+        // DCAT-AP_IT reads schema.org's dates, as xsd:date: the first day of the first year,
+        // the last day of the last
+        g.typed(
+            &period,
+            schema_http::START_DATE,
+            format!("{from:04}-01-01"),
+            xsd::DATE,
+        );
+        g.typed(
+            &period,
+            schema_http::END_DATE,
+            format!("{until:04}-12-31"),
+            xsd::DATE,
+        );
         g.add(&dataset, dct::TEMPORAL, period);
     }
 
     // one distribution per dump
     for d in &p.dumps {
         let ext = d.format.extension();
-        let dist = url(p, &format!("catalog#distribution-{ext}"));
-        let name = format_name(d.format);
+        let id = if d.compressed {
+            format!("{ext}-gz")
+        } else {
+            ext.to_owned()
+        };
+        let dist = url(p, &format!("catalog#distribution-{id}"));
+        let name = if d.compressed {
+            format!("{}, gzip", format_name(d.format))
+        } else {
+            format_name(d.format).to_owned()
+        };
         g.add(&dataset, dcat::DISTRIBUTION, dist.clone());
         g.a(&dist, dcat::DISTRIBUTION_CLASS);
         g.a(&dist, dcatapit::DISTRIBUTION);
         g.text(&dist, dct::TITLE, &format!("{} ({name})", c.title), "en");
         g.text(&dist, dct::TITLE, &format!("{} ({name})", c.title_it), "it");
-        let (en, it) = if d.format.keeps_graphs() {
+        let name = format_name(d.format);
+        let (mut en, mut it) = if d.format.keeps_graphs() {
             (
                 format!("The whole dataset in {name}, one named graph per source."),
                 format!("L'intero dataset in {name}, un grafo nominato per fonte."),
@@ -897,6 +1070,16 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
                 format!("L'intero dataset in {name}: l'unione dei grafi di tutte le fonti."),
             )
         };
+        if d.compressed {
+            en.push_str(&format!(
+                " Compressed with gzip: it decompresses to {}.",
+                export::dump_file_name(d.format)
+            ));
+            it.push_str(&format!(
+                " Compresso con gzip: decompresso è {}.",
+                export::dump_file_name(d.format)
+            ));
+        }
         g.text(&dist, dct::DESCRIPTION, &en, "en");
         g.text(&dist, dct::DESCRIPTION, &it, "it");
         g.add(&dist, dcat::ACCESS_URL, url(p, "dumps/"));
@@ -905,13 +1088,19 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
             dcat::DOWNLOAD_URL,
             url(p, &format!("dumps/{}", d.name)),
         );
-        let media =
-            NamedNode::new_unchecked(format!("{}{}", authority::IANA, d.format.media_type()));
-        g.a(&media, dct::MEDIA_TYPE);
+        // the media type of the content; a compressed dump says how it is compressed
+        // (DCAT 3's dcat:compressFormat; dcat:packageFormat is for archives of several files,
+        // which a .gz of one dump is not)
+        let media = media_type(&mut g, d.format.media_type());
         g.add(&dist, dcat::MEDIA_TYPE, media);
+        if d.compressed {
+            let gzip = media_type(&mut g, "application/gzip");
+            g.add(&dist, dcat::COMPRESS_FORMAT, gzip);
+        }
         let ft =
             NamedNode::new_unchecked(format!("{}{}", authority::FILE_TYPE, file_type(d.format)));
         g.a(&ft, dct::MEDIA_TYPE_OR_EXTENT);
+        g.text(&ft, skos::PREF_LABEL, format_name(d.format), "en");
         g.add(&dist, dct::FORMAT, ft);
         g.typed(
             &dist,
@@ -919,7 +1108,7 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
             d.size.to_string(),
             xsd::NON_NEGATIVE_INTEGER,
         );
-        let checksum = url(p, &format!("catalog#distribution-{ext}-checksum"));
+        let checksum = url(p, &format!("catalog#distribution-{id}-checksum"));
         g.add(&dist, spdx::CHECKSUM, checksum.clone());
         g.a(&checksum, spdx::CHECKSUM_CLASS);
         g.add(&checksum, spdx::ALGORITHM, spdx::SHA256);
@@ -969,6 +1158,7 @@ fn catalog_triples(p: &Published) -> Vec<Triple> {
     g.add(&dist, dcat::ACCESS_SERVICE, service.clone());
     let sparql_type = NamedNode::new_unchecked(format!("{}SPARQLQ", authority::FILE_TYPE));
     g.a(&sparql_type, dct::MEDIA_TYPE_OR_EXTENT);
+    g.text(&sparql_type, skos::PREF_LABEL, "SPARQL query", "en");
     g.add(&dist, dct::FORMAT, sparql_type);
     if let Some(l) = &licence {
         g.add(&dist, dct::LICENSE, l.clone());

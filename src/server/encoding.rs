@@ -268,14 +268,21 @@ async fn encoded(state: &AppState, coding: Coding, mut response: Response) -> Re
 }
 
 /// Whether the content type gains from compression: not images other than SVG (as
-/// tower-http's default).
-fn compressible(headers: &HeaderMap) -> bool {
+/// tower-http's default), nor what is compressed already (the `.gz` dumps, whose bytes are
+/// the file itself: compressing them again would send a gzip of a gzip).
+pub fn compressible(headers: &HeaderMap) -> bool {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    !content_type.starts_with("image/") || content_type.starts_with("image/svg+xml")
+    (!content_type.starts_with("image/") || content_type.starts_with("image/svg+xml"))
+        && !ALREADY_COMPRESSED
+            .iter()
+            .any(|t| content_type.eq_ignore_ascii_case(t))
 }
+
+/// Media types whose content is compressed already.
+const ALREADY_COMPRESSED: [&str; 3] = ["application/gzip", "application/x-gzip", "application/zip"];
 
 #[cfg(test)]
 mod tests {

@@ -55,6 +55,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -139,9 +140,12 @@ pub enum PublishError {
 /// data) and served from disk: a large dataset's dumps need not fit in memory.
 #[derive(Debug, Clone)]
 pub struct Dump {
-    /// Its format.
+    /// Its format (of the decompressed content, for a compressed dump).
     pub format: Format,
-    /// `reti.{ext}`.
+    /// Whether the file is the format's dump compressed with gzip (`reti.{ext}.gz`): served
+    /// as itself, `application/gzip`, never with a `Content-Encoding`.
+    pub compressed: bool,
+    /// `reti.{ext}` or `reti.{ext}.gz`.
     pub name: String,
     /// The file.
     pub path: PathBuf,
@@ -160,7 +164,7 @@ pub struct Published {
     pub dataset: Backend,
     /// Catalog metadata.
     pub config: Config,
-    /// The dumps, in [`Format::ALL`] order; none when the data is remote (the store's
+    /// The dumps, in the order of [`crate::export::dump_files`]; none when the data is remote (the store's
     /// operator publishes its dumps).
     pub dumps: Vec<Dump>,
     /// `SHA256SUMS` of the dumps.
@@ -471,7 +475,16 @@ pub fn app(state: Arc<AppState>) -> Router {
         ))
         // cached answers compressed once a build; the layer after it compresses the others
         .layer(encoding::EncodeLayer::new(encoding_state))
-        .layer(CompressionLayer::new())
+        // what the encoding layer did not take, compressed as it is sent; never what is
+        // compressed already (the .gz dumps), nor a range (tower-http skips Content-Range)
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_: StatusCode,
+                 _: axum::http::Version,
+                 h: &HeaderMap,
+                 _: &axum::http::Extensions| { encoding::compressible(h) },
+            )),
+        )
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)

@@ -165,7 +165,7 @@ pub async fn home(
         "keywords": p.config.keywords,
         "inLanguage": ["en", "it"],
         "dateModified": httpdate::fmt_http_date(p.modified),
-        "distribution": p.dumps.iter().map(|d| serde_json::json!({
+        "distribution": p.dumps.iter().filter(|d| !d.compressed).map(|d| serde_json::json!({
             "@type": "DataDownload",
             "contentUrl": p.url(&format!("dumps/{}", d.name)),
             "encodingFormat": d.format.media_type(),
@@ -393,7 +393,11 @@ pub fn dumps_page(p: &Published, lang: Lang) -> String {
         .iter()
         .map(|d| DumpRow {
             name: d.name.clone(),
-            media_type: d.format.media_type().to_owned(),
+            media_type: if d.compressed {
+                format!("{} + gzip", d.format.media_type())
+            } else {
+                d.format.media_type().to_owned()
+            },
             bytes: d.size as usize,
             human: view::human_size(d.size as usize),
             sha256: d.sha256.clone(),

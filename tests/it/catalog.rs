@@ -166,7 +166,7 @@ fn catalog_describes_the_dataset_as_dcat_ap_it_asks() {
     let licence = named(object(&g, &catalog, &iri(DCT, "license")).expect("licence"));
     assert_eq!(
         licence.as_str(),
-        "http://creativecommons.org/licenses/by/4.0/"
+        "https://creativecommons.org/licenses/by/4.0/"
     );
     assert!(is_a(&g, licence.as_ref(), &iri(DCT, "LicenseDocument")));
     let modified = object(&g, &dataset, &iri(DCT, "modified")).expect("modified");
@@ -174,6 +174,202 @@ fn catalog_describes_the_dataset_as_dcat_ap_it_asks() {
         panic!("{modified}")
     };
     assert_eq!(modified.datatype(), oxrdf::vocab::xsd::DATE_TIME);
+}
+
+/// The literals of `s p`, as `value@lang` (`value` without a language).
+fn literals(g: &Graph, s: &NamedNode, p: &NamedNode) -> Vec<String> {
+    let mut out: Vec<String> = g
+        .objects_for_subject_predicate(s, p)
+        .map(|o| match o {
+            TermRef::Literal(l) => match l.language() {
+                Some(lang) => format!("{}@{lang}", l.value()),
+                None => l.value().to_owned(),
+            },
+            other => panic!("not a literal: {other}"),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The IRIs of `s p`, sorted.
+fn iris(g: &Graph, s: &NamedNode, p: &NamedNode) -> Vec<String> {
+    let mut out: Vec<String> = g
+        .objects_for_subject_predicate(s, p)
+        .map(|o| named(o).into_string())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_licence_is_described_for_ckan_and_dati_gov_it_registers() {
+    let s = server();
+    let g = fetch_graph("catalog", "text/turtle");
+    let licence = NamedNode::new_unchecked("https://creativecommons.org/licenses/by/4.0/");
+    let dataset = NamedNode::new_unchecked(s.at("catalog#dataset"));
+    // every distribution carries it (harvesters take the licence from there)
+    let distributions = iris(&g, &dataset, &iri(DCAT, "distribution"));
+    assert_eq!(distributions.len(), 10);
+    for d in &distributions {
+        let d = NamedNode::new_unchecked(d.as_str());
+        assert_eq!(
+            iris(&g, &d, &iri(DCT, "license")),
+            [licence.as_str()],
+            "{d}"
+        );
+    }
+    assert!(is_a(&g, licence.as_ref(), &iri(DCT, "LicenseDocument")));
+    assert_eq!(
+        iris(&g, &licence, &iri(DCT, "type")),
+        ["http://purl.org/adms/licencetype/Attribution"]
+    );
+    // CKAN's default register titles CC BY "Creative Commons Attribution"; the Italian
+    // controlled vocabulary names A.2.1 in Italian
+    assert_eq!(
+        literals(&g, &licence, &iri(DCT, "title")),
+        [
+            "Creative Commons Attribution@en",
+            "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)@it",
+        ]
+    );
+    assert_eq!(
+        literals(&g, &licence, &iri("http://xmlns.com/foaf/0.1/", "name")),
+        [
+            "Creative Commons Attribution 4.0 International (CC BY 4.0)@en",
+            "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)@it",
+        ]
+    );
+    let skos = "http://www.w3.org/2004/02/skos/core#";
+    assert_eq!(
+        iris(&g, &licence, &iri(skos, "exactMatch")),
+        [
+            "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+            "https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40",
+        ]
+    );
+    assert_eq!(
+        iris(&g, &licence, &iri(skos, "closeMatch")),
+        ["http://www.opendefinition.org/licenses/cc-by"]
+    );
+}
+
+#[test]
+fn another_licence_is_configured_in_reti_toml() {
+    let config: reti::config::Config = toml::from_str(
+        r#"
+licence = "https://example.org/licence/1.0"
+licence_name = "Example Licence 1.0"
+licence_name_it = "Licenza d'esempio 1.0"
+licence_title = "Example Licence"
+licence_type = "http://purl.org/adms/licencetype/PublicDomain"
+licence_same_as = ["https://w3id.org/italia/controlled-vocabulary/licences/A1_PublicDomain"]
+"#,
+    )
+    .expect("reti.toml");
+    let s = TestServer::with(reti::server::Settings::default(), |o| o.config = config);
+    let (status, _, body) = s.block_on(get(&s.at("catalog"), &[("Accept", "text/turtle")]));
+    assert_eq!(status, 200);
+    let g: Graph = RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(&body)
+        .map(|q| q.map(oxrdf::Triple::from))
+        .collect::<Result<Graph, _>>()
+        .expect("turtle");
+    let licence = NamedNode::new_unchecked("https://example.org/licence/1.0");
+    let catalog = NamedNode::new_unchecked(s.at("catalog"));
+    assert_eq!(iris(&g, &catalog, &iri(DCT, "license")), [licence.as_str()]);
+    assert_eq!(
+        literals(&g, &licence, &iri(DCT, "title")),
+        ["Example Licence@en", "Licenza d'esempio 1.0@it"]
+    );
+    assert_eq!(
+        literals(&g, &licence, &iri("http://xmlns.com/foaf/0.1/", "name")),
+        ["Example Licence 1.0@en", "Licenza d'esempio 1.0@it"]
+    );
+    let skos = "http://www.w3.org/2004/02/skos/core#";
+    assert_eq!(
+        iris(&g, &licence, &iri(skos, "exactMatch")),
+        ["https://w3id.org/italia/controlled-vocabulary/licences/A1_PublicDomain"]
+    );
+    assert!(iris(&g, &licence, &iri(skos, "closeMatch")).is_empty());
+    assert_eq!(
+        iris(&g, &licence, &iri(DCT, "type")),
+        ["http://purl.org/adms/licencetype/PublicDomain"]
+    );
+}
+
+#[test]
+fn dcat_ap_it_reads_its_own_terms() {
+    let s = server();
+    let g = fetch_graph("catalog", "application/rdf+xml");
+    let dataset = NamedNode::new_unchecked(s.at("catalog#dataset"));
+    // identifier: {IPA code}:{local identifier}
+    assert_eq!(
+        literals(&g, &dataset, &iri(DCT, "identifier")),
+        ["reti:reti-city-networks"]
+    );
+    // the rights holder, with its IPA code
+    let holder =
+        NamedNode::new_unchecked(iris(&g, &dataset, &iri(DCT, "rightsHolder"))[0].as_str());
+    assert!(is_a(&g, holder.as_ref(), &iri(DCATAPIT, "Agent")));
+    assert_eq!(literals(&g, &holder, &iri(DCT, "identifier")), ["reti"]);
+    // temporal coverage in DCAT's terms and in schema.org's, which dcatapit reads
+    let period = NamedNode::new_unchecked(iris(&g, &dataset, &iri(DCT, "temporal"))[0].as_str());
+    // the shipped data's dates run from 1986 to 2025
+    let start = literals(&g, &period, &iri(DCAT, "startDate"));
+    let end = literals(&g, &period, &iri(DCAT, "endDate"));
+    assert_eq!(
+        (start.as_slice(), end.as_slice()),
+        (&["1986".to_owned()][..], &["2025".to_owned()][..])
+    );
+    assert_eq!(
+        literals(&g, &period, &iri("http://schema.org/", "startDate")),
+        [format!("{}-01-01", start[0])]
+    );
+    assert_eq!(
+        literals(&g, &period, &iri("http://schema.org/", "endDate")),
+        [format!("{}-12-31", end[0])]
+    );
+    // the spatial coverage's identifier, the only place dcatapit looks
+    let spatial = NamedNode::new_unchecked(iris(&g, &dataset, &iri(DCT, "spatial"))[0].as_str());
+    assert_eq!(
+        literals(&g, &spatial, &iri(DCATAPIT, "geographicalIdentifier")),
+        ["http://publications.europa.eu/resource/authority/country/ITA"]
+    );
+    // keywords once each: one spelt alike in both languages has no language
+    let keywords = literals(&g, &dataset, &iri(DCAT, "keyword"));
+    assert_eq!(
+        keywords,
+        [
+            "Città creative UNESCO@it",
+            "Eurocities",
+            "UNESCO Creative Cities@en",
+            "city networks@en",
+            "cultura@it",
+            "culture@en",
+            "reti di città@it",
+        ]
+    );
+    // media types and formats are labelled
+    let dist = NamedNode::new_unchecked(s.at("catalog#distribution-ttl"));
+    let media = NamedNode::new_unchecked(iris(&g, &dist, &iri(DCAT, "mediaType"))[0].as_str());
+    assert_eq!(
+        literals(
+            &g,
+            &media,
+            &iri("http://www.w3.org/2000/01/rdf-schema#", "label")
+        ),
+        ["text/turtle"]
+    );
+    let format = NamedNode::new_unchecked(iris(&g, &dist, &iri(DCT, "format"))[0].as_str());
+    assert_eq!(
+        literals(
+            &g,
+            &format,
+            &iri("http://www.w3.org/2004/02/skos/core#", "prefLabel")
+        ),
+        ["Turtle@en"]
+    );
 }
 
 #[test]
@@ -217,9 +413,24 @@ fn distributions_state_the_size_and_checksum_of_each_dump() {
         let media = named(object(&g, &dist, &iri(DCAT, "mediaType")).expect("mediaType"));
         let served = header(&headers, "content-type");
         let served = served.split(';').next().unwrap_or("");
+        // a .gz dump is served as application/gzip, its content's media type beside it
+        let compress = object(&g, &dist, &iri(DCAT, "compressFormat")).map(named);
+        let content = if let Some(plain) = path.strip_suffix(".gz") {
+            assert_eq!(served, "application/gzip");
+            assert_eq!(
+                compress.as_ref().map(NamedNode::as_str),
+                Some("http://www.iana.org/assignments/media-types/application/gzip")
+            );
+            let (_, plain_headers, _) = s.block_on(get(&s.at(plain), &[]));
+            let ct = header(&plain_headers, "content-type");
+            ct.split(';').next().unwrap_or("").to_owned()
+        } else {
+            assert_eq!(compress, None, "{path}");
+            served.to_owned()
+        };
         assert_eq!(
             media.as_str(),
-            format!("http://www.iana.org/assignments/media-types/{served}")
+            format!("http://www.iana.org/assignments/media-types/{content}")
         );
         let format = named(object(&g, &dist, &iri(DCT, "format")).expect("format"));
         assert!(
@@ -235,10 +446,13 @@ fn distributions_state_the_size_and_checksum_of_each_dump() {
         [
             "dumps/reti.jsonld",
             "dumps/reti.nq",
+            "dumps/reti.nq.gz",
             "dumps/reti.nt",
+            "dumps/reti.nt.gz",
             "dumps/reti.rdf",
             "dumps/reti.trig",
-            "dumps/reti.ttl"
+            "dumps/reti.ttl",
+            "dumps/reti.ttl.gz"
         ]
     );
 }
@@ -296,7 +510,8 @@ fn void_counts_the_triples_of_the_ntriples_dump() {
     assert_eq!(
         void.objects_for_subject_predicate(&dataset, &iri(VOID, "dataDump"))
             .count(),
-        6
+        9,
+        "six dumps and three of them compressed"
     );
     let summary = s.state.current().dataset.summary().clone();
     let subsets: Vec<NamedNode> = void

@@ -4,6 +4,7 @@ mod bad_input;
 mod bounded;
 mod catalog;
 mod cli;
+mod dumps;
 mod evaluator;
 mod facts;
 mod faults;

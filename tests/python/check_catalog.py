@@ -209,7 +209,8 @@ def check_catalog(server, shapes_dir):
         check(f"{url}: spdx:checksumValue is its SHA-256",
               value is not None and str(value).lower() == hashlib.sha256(body).hexdigest()
               and algorithm == SPDX.checksumAlgorithm_sha256, str(value))
-    check("six download distributions", downloads == 6, str(downloads))
+    # six formats, and Turtle, N-Triples and N-Quads also gzip-compressed
+    check("nine download distributions", downloads == 9, str(downloads))
 
 
 def check_void(server):
@@ -229,7 +230,7 @@ def check_void(server):
     check("void:sparqlEndpoint is /sparql",
           void.value(dataset, VOID.sparqlEndpoint) == URIRef(server.base + "sparql"))
     dumps = {str(d) for d in void.objects(dataset, VOID.dataDump)}
-    check("a void:dataDump per dump", len(dumps) == 6, str(sorted(dumps)))
+    check("a void:dataDump per dump (six, and three .gz)", len(dumps) == 9, str(sorted(dumps)))
     subsets = list(void.objects(dataset, VOID.subset))
     check("a void:subset per named graph, each with void:triples",
           len(subsets) > 1 and all(void.value(s, VOID.triples) is not None for s in subsets))
