@@ -39,11 +39,6 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The evaluator's operator running on this thread. (Until the patched evaluator is in.)
-fn current_operator() -> Option<&'static str> {
-    None
-}
-
 /// Whether [`Counting`] is the global allocator (set by its first allocation).
 static COUNTING: AtomicBool = AtomicBool::new(false);
 
@@ -96,7 +91,7 @@ fn charge(delta: isize) {
             account.peak.set(used);
         }
         if used > limit && account.exceeded.get().is_none() {
-            account.exceeded.set(Some(current_operator()));
+            account.exceeded.set(Some(spareval::current_operator()));
             let token = account.token.get();
             if !token.is_null() {
                 // SAFETY: the pointer is to the token boxed in the `Budget` that set it, which
