@@ -1,6 +1,7 @@
 //! `reti serve --sparql-endpoint`: a front end over a real Oxigraph server (the `oxigraph`
-//! binary, `pip install oxigraph`) that holds the exported data answers as the embedded store
-//! does; a store that is down, hangs or fails gives 502 or 504, never a 500.
+//! binary, `pip install oxigraph`) that `reti publish` filled answers as the embedded store
+//! does; a store that is down, hangs or fails gives 502 or 504, never a 500; a query whose
+//! token is cancelled is dropped at once.
 
 use crate::serve::{TestServer, client, get, header};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
@@ -12,22 +13,18 @@ use oxigraph::sparql::results::{
 use oxrdf::Graph;
 use oxrdf::dataset::CanonicalizationAlgorithm;
 use reti::backend::Sparql;
-use reti::dataset::Dataset;
-use reti::export::Format;
-use reti::rdf::Base;
 use reti::server::{AppState, BuildOptions, PublishError, Published, RemoteOptions, Settings};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Stdio};
+use std::net::TcpListener;
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// An Oxigraph server holding the shipped data exported under `base`, loaded as an operator
-/// would: the named graphs (`reti export --format nq`) and their merge as the default graph
-/// (`--format nt`). Killed on drop.
-struct Store {
-    child: Child,
+/// An Oxigraph server holding the shipped data under `base`, put there as the README says:
+/// `oxigraph serve`, then `reti publish --base BASE --to …/store`. Killed on drop.
+pub(crate) struct Store {
+    server: crate::publish::Oxigraph,
     port: u16,
     _dir: tempfile::TempDir,
 }
@@ -35,76 +32,36 @@ struct Store {
 impl Store {
     fn start(base: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let dataset = Dataset::build(&crate::data_dir(), Base::new(base).expect("base"))
-            .unwrap_or_else(|e| panic!("the shipped data does not build: {e}"));
-        let mut files = Vec::new();
-        for (format, name) in [(Format::NQuads, "reti.nq"), (Format::NTriples, "reti.nt")] {
-            let mut bytes = Vec::new();
-            reti::export::write(&dataset, format, None, &mut bytes).expect("export");
-            let path = dir.path().join(name);
-            std::fs::write(&path, bytes).expect("write the export");
-            files.push(path);
-        }
-        let db = dir.path().join("db");
-        let loaded = crate::oxigraph()
-            .arg("load")
-            .arg("--location")
-            .arg(&db)
-            .arg("--file")
-            .args(&files)
+        let server = crate::publish::Oxigraph::start(&dir.path().join("db"));
+        let out = crate::reti()
+            .args(["publish", "--base", base, "--to", &server.store()])
             .output()
-            .expect("oxigraph load");
+            .expect("reti publish");
         assert!(
-            loaded.status.success(),
-            "oxigraph load failed: {}",
-            String::from_utf8_lossy(&loaded.stderr)
+            out.status.success(),
+            "reti publish into oxigraph failed: {}",
+            String::from_utf8_lossy(&out.stderr)
         );
-        let port = crate::free_port();
-        let child = crate::oxigraph()
-            .arg("serve-read-only")
-            .arg("--location")
-            .arg(&db)
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("oxigraph serve-read-only");
-        let store = Store {
-            child,
+        let port = server.port();
+        Store {
+            server,
             port,
             _dir: dir,
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "oxigraph did not listen on port {port} within 30 s"
-            );
-            std::thread::sleep(Duration::from_millis(50));
         }
-        store
     }
 
     /// The query URL.
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/query", self.port)
+        self.server.query()
     }
 
     fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Store {
-    fn drop(&mut self) {
-        self.kill();
+        self.server.kill();
     }
 }
 
 /// A reti front end of a remote store, served on 127.0.0.1 like [`TestServer`].
-struct FrontEnd {
+pub(crate) struct FrontEnd {
     url: String,
     state: Arc<AppState>,
     options: BuildOptions,
@@ -112,7 +69,11 @@ struct FrontEnd {
 }
 
 impl FrontEnd {
-    fn try_start(endpoint: &str, base: &str, timeout: Duration) -> Result<Self, PublishError> {
+    pub(crate) fn try_start(
+        endpoint: &str,
+        base: &str,
+        timeout: Duration,
+    ) -> Result<Self, PublishError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -146,12 +107,12 @@ impl FrontEnd {
         })
     }
 
-    fn start(endpoint: &str, base: &str, timeout: Duration) -> Self {
+    pub(crate) fn start(endpoint: &str, base: &str, timeout: Duration) -> Self {
         Self::try_start(endpoint, base, timeout)
             .unwrap_or_else(|e| panic!("the front end does not start: {e}"))
     }
 
-    fn at(&self, path: &str) -> String {
+    pub(crate) fn at(&self, path: &str) -> String {
         format!("{}{}", self.url, path.trim_start_matches('/'))
     }
 }
@@ -166,10 +127,10 @@ fn setup(timeout: Duration) -> (TestServer, Store, FrontEnd) {
 }
 
 /// Status, content type and body.
-type Answer = (u16, String, Vec<u8>);
+pub(crate) type Answer = (u16, String, Vec<u8>);
 
 /// GETs `path` from the embedded server and from the front end.
-fn both(
+pub(crate) fn both(
     local: &TestServer,
     remote: &FrontEnd,
     path: &str,
@@ -185,7 +146,7 @@ fn both(
     })
 }
 
-fn graph(body: &[u8], format: RdfFormat, what: &str) -> Graph {
+pub(crate) fn graph(body: &[u8], format: RdfFormat, what: &str) -> Graph {
     let mut g = RdfParser::from_format(format)
         .for_slice(body)
         .map(|q| q.map(oxrdf::Triple::from))
@@ -195,13 +156,13 @@ fn graph(body: &[u8], format: RdfFormat, what: &str) -> Graph {
     g
 }
 
-const JSON_LD: RdfFormat = RdfFormat::JsonLd {
+pub(crate) const JSON_LD: RdfFormat = RdfFormat::JsonLd {
     profile: JsonLdProfileSet::empty(),
 };
 
 /// Solutions of a SPARQL JSON results document, each as its values in variable order; or the
 /// boolean of an ASK as one row.
-fn solutions(body: &[u8], what: &str) -> Vec<Vec<Option<Term>>> {
+pub(crate) fn solutions(body: &[u8], what: &str) -> Vec<Vec<Option<Term>>> {
     match QueryResultsParser::from_format(QueryResultsFormat::Json)
         .for_reader(body)
         .unwrap_or_else(|e| panic!("{what}: not SPARQL JSON: {e}"))
@@ -215,12 +176,12 @@ fn solutions(body: &[u8], what: &str) -> Vec<Vec<Option<Term>>> {
     }
 }
 
-fn sorted(mut rows: Vec<Vec<Option<Term>>>) -> Vec<Vec<Option<Term>>> {
+pub(crate) fn sorted(mut rows: Vec<Vec<Option<Term>>>) -> Vec<Vec<Option<Term>>> {
     rows.sort_by_key(|r| format!("{r:?}"));
     rows
 }
 
-fn title(html: &[u8]) -> String {
+pub(crate) fn title(html: &[u8]) -> String {
     let html = String::from_utf8_lossy(html);
     let start = html.find("<title>").map_or(0, |i| i + "<title>".len());
     let end = html[start..].find("</title>").map_or(start, |i| start + i);
@@ -228,6 +189,7 @@ fn title(html: &[u8]) -> String {
 }
 
 #[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
 fn documents_are_those_of_the_embedded_store() {
     let (local, _store, remote) = setup(Duration::from_secs(30));
     let published = local.state.current();
@@ -317,6 +279,7 @@ fn documents_are_those_of_the_embedded_store() {
 }
 
 #[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
 fn a_resource_the_store_lacks_is_404() {
     let (local, _store, remote) = setup(Duration::from_secs(30));
     for path in [
@@ -342,6 +305,7 @@ fn a_resource_the_store_lacks_is_404() {
 }
 
 #[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
 fn stored_queries_give_the_same_results() {
     let (local, _store, remote) = setup(Duration::from_secs(30));
     let queries = local.state.current().queries.clone();
@@ -398,7 +362,7 @@ const DCT_MEDIA_TYPE: &str = "http://purl.org/dc/terms/MediaType";
 const DCT_MEDIA_TYPE_OR_EXTENT: &str = "http://purl.org/dc/terms/MediaTypeOrExtent";
 
 /// The triples of `a` not in `b`, as N-Triples lines.
-fn minus(a: &Graph, b: &Graph) -> Vec<oxrdf::Triple> {
+pub(crate) fn minus(a: &Graph, b: &Graph) -> Vec<oxrdf::Triple> {
     a.iter()
         .filter(|t| !b.contains(*t))
         .map(|t| t.into_owned())
@@ -406,6 +370,7 @@ fn minus(a: &Graph, b: &Graph) -> Vec<oxrdf::Triple> {
 }
 
 #[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
 fn catalog_void_and_service_description_differ_only_by_the_dumps() {
     let (local, _store, remote) = setup(Duration::from_secs(30));
     let base = local.url.clone();
@@ -528,6 +493,7 @@ fn catalog_void_and_service_description_differ_only_by_the_dumps() {
 }
 
 #[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
 fn sparql_is_proxied_with_the_local_protocol() {
     let (local, _store, remote) = setup(Duration::from_secs(30));
     let post = |url: String, content_type: &'static str, body: String, accept: &'static str| {
@@ -722,6 +688,7 @@ impl Drop for FakeStore {
 }
 
 #[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
 fn a_store_that_is_down_hangs_or_fails_gives_502_or_504() {
     let timeout = Duration::from_secs(1);
     let (local, mut store, remote) = setup(timeout);
@@ -835,6 +802,7 @@ fn a_store_that_is_down_hangs_or_fails_gives_502_or_504() {
 }
 
 #[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
 fn start_up_needs_a_store_with_reti_data_under_the_base() {
     let local = TestServer::start();
     let store = Store::start(&local.url);
