@@ -87,6 +87,11 @@ pub struct Remote {
     merge: Option<NamedNode>,
     /// reti's graphs in the store (sources and ontology): the named graphs of every query.
     graphs: Vec<NamedNode>,
+    /// Whether `GRAPH` patterns are restricted in the query text rather than by
+    /// `named-graph-uri`: for a store that keeps all its graphs as named graphs when only the
+    /// default graph is given, and whose planner gives up on many named graphs (Virtuoso:
+    /// "Stack Overflow in cost model" with ten).
+    filter_graphs: bool,
 }
 
 impl Remote {
@@ -124,8 +129,18 @@ impl Remote {
             summary: Summary::default(),
             merge: None,
             graphs: Vec::new(),
+            filter_graphs: false,
         };
         remote.read_summary()?;
+        if let Some(merge) = &remote.merge {
+            // does the store keep its named graphs when only the default graph is named?
+            let probe = remote.endpoint.query(
+                "ASK { GRAPH ?g { ?s ?p ?o } }",
+                Form::Tabular,
+                &[("default-graph-uri", merge.as_str())],
+            )?;
+            remote.filter_graphs = matches!(probe, QueryResults::Boolean(true));
+        }
         Ok(remote)
     }
 
@@ -193,14 +208,39 @@ impl Remote {
             return Vec::new();
         };
         let mut params = vec![("default-graph-uri", merge.as_str())];
-        for g in &self.graphs {
-            params.push(("named-graph-uri", g.as_str()));
+        if !self.filter_graphs {
+            for g in &self.graphs {
+                params.push(("named-graph-uri", g.as_str()));
+            }
         }
         params
     }
 
+    /// A query as the store is sent it: with its `GRAPH` patterns restricted to reti's graphs
+    /// when the store is asked that way ([`Remote::filter_graphs`]).
+    fn for_store(&self, query: &spargebra::Query) -> String {
+        if !self.filter_graphs || query_dataset(query).is_some() {
+            return query.to_string();
+        }
+        let mut query = query.clone();
+        match &mut query {
+            spargebra::Query::Select { pattern, .. }
+            | spargebra::Query::Construct { pattern, .. }
+            | spargebra::Query::Describe { pattern, .. }
+            | spargebra::Query::Ask { pattern, .. } => restrict_graphs(pattern, &self.graphs),
+        }
+        query.to_string()
+    }
+
     /// Runs a query of the front end's own over reti's dataset in the store.
     fn run(&self, query: &str, form: Form) -> Result<QueryResults<'static>, RemoteError> {
+        if self.filter_graphs
+            && let Ok(parsed) = spargebra::SparqlParser::new().parse_query(query)
+        {
+            return self
+                .endpoint
+                .query(&self.for_store(&parsed), form, &self.dataset());
+        }
         self.endpoint.query(query, form, &self.dataset())
     }
 
@@ -256,6 +296,55 @@ impl Remote {
             None => params.extend(ours("named-graph-uri")),
         }
         params
+    }
+}
+
+/// Restricts every `GRAPH` pattern of `pattern` to `graphs`: `GRAPH ?g {…}` gets
+/// `FILTER(?g IN (…))`, `GRAPH <other> {…}` matches nothing. (Patterns inside `EXISTS` and
+/// `SERVICE` are left alone: reti's own queries put no `GRAPH` there.)
+fn restrict_graphs(pattern: &mut spargebra::algebra::GraphPattern, graphs: &[NamedNode]) {
+    use spargebra::algebra::{Expression, GraphPattern};
+    use spargebra::term::NamedNodePattern;
+    let placeholder = || GraphPattern::Bgp {
+        patterns: Vec::new(),
+    };
+    match pattern {
+        GraphPattern::Graph { name, inner } => {
+            restrict_graphs(inner, graphs);
+            let condition = match name {
+                NamedNodePattern::Variable(v) => Expression::In(
+                    Box::new(Expression::Variable(v.clone())),
+                    graphs.iter().cloned().map(Expression::NamedNode).collect(),
+                ),
+                NamedNodePattern::NamedNode(n) if graphs.contains(n) => return,
+                NamedNodePattern::NamedNode(_) => Expression::Literal(false.into()),
+            };
+            let graph = std::mem::replace(pattern, placeholder());
+            *pattern = GraphPattern::Filter {
+                expr: condition,
+                inner: Box::new(graph),
+            };
+        }
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Lateral { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            restrict_graphs(left, graphs);
+            restrict_graphs(right, graphs);
+        }
+        GraphPattern::Filter { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Group { inner, .. } => restrict_graphs(inner, graphs),
+        GraphPattern::Bgp { .. }
+        | GraphPattern::Path { .. }
+        | GraphPattern::Values { .. }
+        | GraphPattern::Service { .. } => {}
     }
 }
 
@@ -341,7 +430,8 @@ impl Sparql for Backend {
                 let params = r.client_dataset(&parsed, None);
                 let params: Vec<(&str, &str)> =
                     params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                Ok(r.endpoint.query(query, Form::of(&parsed), &params)?)
+                Ok(r.endpoint
+                    .query(&r.for_store(&parsed), Form::of(&parsed), &params)?)
             }
         }
     }
@@ -398,8 +488,11 @@ impl Backend {
                     params.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 // the parsed query, written back: relative IRIs are already resolved against
                 // this front end's base, not the store's
-                Ok(r.endpoint
-                    .query(&query.to_string(), Form::of(&query), &params)?)
+                let text = match &dataset {
+                    Some(_) => query.to_string(),
+                    None => r.for_store(&query),
+                };
+                Ok(r.endpoint.query(&text, Form::of(&query), &params)?)
             }
         }
     }
@@ -425,8 +518,12 @@ impl Backend {
                 let params = r.client_dataset(&query, dataset.as_ref());
                 let params: Vec<(&str, &str)> =
                     params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let text = match &dataset {
+                    Some(_) => query.to_string(),
+                    None => r.for_store(&query),
+                };
                 r.endpoint
-                    .query_until(&query.to_string(), Form::of(&query), &params, cancel)?
+                    .query_until(&text, Form::of(&query), &params, cancel)?
                     .ok_or(BackendError::Query(QueryError::Evaluation(
                         QueryEvaluationError::Cancelled,
                     )))

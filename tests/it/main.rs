@@ -19,6 +19,7 @@ mod shacl;
 mod site;
 mod store;
 mod synth;
+mod virtuoso;
 
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;
