@@ -1573,6 +1573,124 @@ mod tests {
         );
     }
 
+    fn lit(value: &str, datatype: &str) -> Literal {
+        Literal::new_typed_literal(value, NamedNode::new_unchecked(datatype))
+    }
+
+    const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+
+    #[test]
+    fn known_rewrites_are_named_and_other_changes_are_not() {
+        let x = |t: &str| format!("{XSD}{t}");
+        let cases = [
+            (
+                lit("true", &x("boolean")),
+                lit("1", &x("boolean")),
+                Some(Rewrite::BooleanAsNumber),
+            ),
+            (lit("false", &x("boolean")), lit("1", &x("boolean")), None),
+            (
+                lit("007", &x("integer")),
+                lit("7", &x("integer")),
+                Some(Rewrite::CanonicalInteger),
+            ),
+            (
+                lit("42", &x("nonNegativeInteger")),
+                lit("42", &x("integer")),
+                Some(Rewrite::IntegerDatatype),
+            ),
+            (lit("42", &x("integer")), lit("43", &x("integer")), None),
+            (lit("42", &x("integer")), lit("42", &x("string")), None),
+            (
+                lit("1.50", &x("decimal")),
+                lit("1.5", &x("decimal")),
+                Some(Rewrite::CanonicalNumber),
+            ),
+            (lit("1.50", &x("decimal")), lit("15.0", &x("decimal")), None),
+            (
+                lit("1e3", &x("double")),
+                lit("1.0E3", &x("double")),
+                Some(Rewrite::CanonicalNumber),
+            ),
+            (
+                lit("POINT(12.57 42.50)", WKT_LITERAL),
+                lit("POINT(12.569999694824 42.5)", VIRTUOSO_GEOMETRY),
+                Some(Rewrite::VirtuosoGeometry),
+            ),
+            (
+                lit("POINT(12.57 42.50)", WKT_LITERAL),
+                lit("POINT(12.6 42.5)", VIRTUOSO_GEOMETRY),
+                None,
+            ),
+            (
+                lit("2020-01-01", &x("date")),
+                lit("2020-01-01Z", &x("date")),
+                None,
+            ),
+        ];
+        for (here, there, expected) in cases {
+            assert_eq!(rewrite(&here, &there), expected, "{here} -> {there}");
+        }
+        let en = Literal::new_language_tagged_literal_unchecked("Turin", "en-GB");
+        let lower = Literal::new_language_tagged_literal_unchecked("Turin", "en-gb");
+        assert_eq!(rewrite(&en, &lower), Some(Rewrite::LanguageTagCase));
+    }
+
+    #[test]
+    fn comparison_pairs_rewrites_and_lists_the_rest() {
+        let s = NamedNode::new_unchecked("http://x/s");
+        let p = NamedNode::new_unchecked("http://x/p");
+        let q = NamedNode::new_unchecked("http://x/q");
+        let t = |p: &NamedNode, o: Term| Triple::new(s.clone(), p.clone(), o);
+        let here = vec![
+            t(&p, lit("true", &format!("{XSD}boolean")).into()),
+            t(&q, NamedNode::new_unchecked("http://x/a#b").into()),
+        ];
+        let there = vec![
+            t(&p, lit("1", &format!("{XSD}boolean")).into()),
+            t(&q, NamedNode::new_unchecked("http://x/a\\#b").into()),
+        ];
+        let c = compare(here.clone(), there);
+        assert!(!c.same());
+        assert_eq!(c.only_here, vec![here[1].clone()]);
+        assert_eq!(c.only_there.len(), 1);
+        assert_eq!(c.rewrites.len(), 1);
+        assert_eq!(c.rewrites[&Rewrite::BooleanAsNumber].0, 1);
+        assert_eq!(
+            c.shown(),
+            vec![
+                "here:  <http://x/s> <http://x/q> <http://x/a#b> .".to_owned(),
+                "there: <http://x/s> <http://x/q> <http://x/a\\#b> .".to_owned()
+            ]
+        );
+        // blank nodes by isomorphism: other labels, the same graph
+        let b = |id: &str| oxigraph::model::BlankNode::new_unchecked(id);
+        let one = vec![Triple::new(b("x"), p.clone(), Term::from(b("y")))];
+        let two = vec![Triple::new(b("u"), p.clone(), Term::from(b("v")))];
+        assert!(compare(one.clone(), two).same());
+        let three = vec![Triple::new(b("u"), p.clone(), Term::from(b("u")))];
+        assert!(!compare(one, three).same());
+    }
+
+    #[test]
+    fn only_answers_that_say_later_are_retried() {
+        for (status, retried) in [
+            (429, true),
+            (500, false),
+            (501, false),
+            (502, true),
+            (503, true),
+            (504, true),
+            (400, false),
+        ] {
+            assert_eq!(
+                retryable(StatusCode::from_u16(status).expect("status")),
+                retried,
+                "{status}"
+            );
+        }
+    }
+
     #[test]
     fn urls_must_be_http_without_credentials() {
         for bad in [

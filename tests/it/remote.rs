@@ -949,3 +949,102 @@ pub(crate) fn assert_same_selects(local: &TestServer, remote: &FrontEnd) {
         }
     }
 }
+
+/// Sets its flag when dropped: a request handler of a fake store, dropped when its client
+/// closes the connection.
+struct Dropped(Arc<AtomicBool>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_remote_query_is_dropped_as_soon_as_its_token_is_cancelled() {
+    use oxigraph::sparql::{CancellationToken, QueryEvaluationError};
+    use reti::backend::remote::RemoteEndpoint;
+    use reti::backend::{Backend, BackendError, Remote};
+    use reti::dataset::QueryError;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let url = format!("http://{}/sparql", listener.local_addr().expect("address"));
+    let dropped = Arc::new(AtomicBool::new(false));
+    // a store holding reti's ontology graph under http://example.org/, which never answers a
+    // query about <urn:slow>
+    let app = axum::Router::new().fallback({
+        let dropped = Arc::clone(&dropped);
+        move |body: String| {
+            let dropped = Arc::clone(&dropped);
+            async move {
+                let json = |body: &str| {
+                    axum::response::Response::builder()
+                        .header("content-type", "application/sparql-results+json")
+                        .body(axum::body::Body::from(body.to_owned()))
+                        .expect("response")
+                };
+                if body.contains("urn%3Aslow") {
+                    let _guard = Dropped(dropped);
+                    std::future::pending::<()>().await;
+                }
+                if body.contains("Ontology") {
+                    return json(
+                        r#"{"head":{"vars":["g"]},"results":{"bindings":[{"g":{"type":"uri","value":"http://example.org/graph/ontology"}}]}}"#,
+                    );
+                }
+                json(r#"{"head":{"vars":["g","n"]},"results":{"bindings":[]}}"#)
+            }
+        }
+    });
+    runtime.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let endpoint = {
+        let _context = runtime.enter();
+        RemoteEndpoint::new(&url, Duration::from_secs(120)).expect("endpoint")
+    };
+    let backend = Backend::Remote(Remote::connect(endpoint, None).expect("connect"));
+    let query = spargebra::SparqlParser::new()
+        .parse_query("SELECT * WHERE { ?s <urn:slow> ?o }")
+        .expect("query");
+    let token = CancellationToken::new();
+    let canceller = {
+        let token = token.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            token.cancel();
+        })
+    };
+    let started = Instant::now();
+    let result = backend.evaluate_until(&token, query, None);
+    canceller.join().expect("canceller");
+    assert!(
+        matches!(
+            result,
+            Err(BackendError::Query(QueryError::Evaluation(
+                QueryEvaluationError::Cancelled
+            )))
+        ),
+        "{:?}",
+        result.err()
+    );
+    // ended by the token, not by the 120 s timeout
+    assert!(started.elapsed() < Duration::from_secs(60));
+    // and the store saw the request go away
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !dropped.load(Ordering::SeqCst) {
+        assert!(
+            Instant::now() < deadline,
+            "the store's handler was never dropped: the request was not aborted"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(backend);
+    drop(runtime);
+}
