@@ -1048,3 +1048,10 @@ fn a_remote_query_is_dropped_as_soon_as_its_token_is_cancelled() {
     drop(backend);
     drop(runtime);
 }
+
+#[test]
+#[ignore = "needs the oxigraph server: pip install oxigraph==0.5.13"]
+fn selects_and_counts_are_those_of_the_embedded_store() {
+    let (local, _store, remote) = setup(Duration::from_secs(30));
+    assert_same_selects(&local, &remote);
+}
