@@ -27,7 +27,7 @@
 //! let mut target = Target::new("http://localhost:7878/store");
 //! target.query = Some("http://localhost:7878/query".into());
 //! let remote = Remote::new(target)?;
-//! let report = publish::publish(&remote, &payloads, &mut |line| eprintln!("{line}")).await?;
+//! let report = publish::publish(&remote, &payloads, true, &mut |line| eprintln!("{line}")).await?;
 //! println!("{} graphs", report.graphs);
 //! # Ok(()) }
 //! ```
