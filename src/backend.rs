@@ -8,10 +8,15 @@
 //! SPARQL, so both backends give the same answers; the remote one sends each batch as one
 //! query.
 //!
-//! The remote store must hold what `reti export` writes: the named graphs (`--format nq`) and,
-//! as its default graph, their merge (`--format nt`), since reti's default graph is the merge
-//! with each triple once (a store's "union default graph" option counts a triple once per graph
-//! that states it).
+//! The remote store holds what `reti publish` sends: the named graphs (each source's and the
+//! ontology), and their merge as the graph `{base}graph/merge`. Every query the front end sends
+//! names its dataset: that merge as the default graph (`default-graph-uri`) and reti's graphs
+//! as the named ones (`named-graph-uri`). So a store whose default graph is the union of all
+//! its graphs (Virtuoso), which would give each triple once per graph that states it, answers
+//! as the embedded store does, and its own graphs (Virtuoso's system graphs, other datasets,
+//! the catalog graph reti publishes for harvesters) are neither counted nor queried. A store
+//! without the merge graph (loaded by hand from `reti export`) is asked without a dataset: its
+//! default graph must then be the merge.
 
 pub mod remote;
 
@@ -19,7 +24,9 @@ use crate::dataset::{Dataset, QueryError, Summary};
 use crate::rdf::Base;
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Term, Triple};
-use oxigraph::sparql::{QueryDataset, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryDataset, QueryEvaluationError, QueryResults, SparqlEvaluator,
+};
 use oxigraph::store::StorageError;
 use remote::{Form, RemoteEndpoint, RemoteError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -76,6 +83,15 @@ pub struct Remote {
     endpoint: RemoteEndpoint,
     base: Base,
     summary: Summary,
+    /// The merge graph, when the store holds one: the default graph of every query.
+    merge: Option<NamedNode>,
+    /// reti's graphs in the store (sources and ontology): the named graphs of every query.
+    graphs: Vec<NamedNode>,
+    /// Whether `GRAPH` patterns are restricted in the query text rather than by
+    /// `named-graph-uri`: for a store that keeps all its graphs as named graphs when only the
+    /// default graph is given, and whose planner gives up on many named graphs (Virtuoso:
+    /// "Stack Overflow in cost model" with ten).
+    filter_graphs: bool,
 }
 
 impl Remote {
@@ -111,9 +127,27 @@ impl Remote {
             endpoint,
             base,
             summary: Summary::default(),
+            merge: None,
+            graphs: Vec::new(),
+            filter_graphs: false,
         };
-        remote.summary = remote.read_summary()?;
+        remote.read_summary()?;
+        if let Some(merge) = &remote.merge {
+            // does the store keep its named graphs when only the default graph is named?
+            let probe = remote.endpoint.query(
+                "ASK { GRAPH ?g { ?s ?p ?o } }",
+                Form::Tabular,
+                &[("default-graph-uri", merge.as_str())],
+            )?;
+            remote.filter_graphs = matches!(probe, QueryResults::Boolean(true));
+        }
         Ok(remote)
+    }
+
+    /// The merge graph the store holds, read as the default graph of every query (`None`:
+    /// the store's own default graph is read).
+    pub fn merge_graph(&self) -> Option<&NamedNode> {
+        self.merge.as_ref()
     }
 
     /// The base the store's IRIs are under.
@@ -126,23 +160,201 @@ impl Remote {
         &self.endpoint
     }
 
-    fn read_summary(&self) -> Result<Summary, BackendError> {
+    /// Finds reti's graphs in the store (those under `{base}graph/`, but the catalog and the
+    /// merge, which the embedded store does not hold as named graphs) and counts them; the
+    /// triples are those of the merge graph when the store holds one.
+    fn read_summary(&mut self) -> Result<(), BackendError> {
+        let prefix = self.base.graph("").as_str().to_owned();
+        let catalog = self.base.graph(crate::publish::CATALOG_GRAPH);
+        let merge = self.base.graph(crate::publish::MERGE_GRAPH);
+        let query = format!(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {})) }} GROUP BY ?g",
+            oxigraph::model::Literal::new_simple_literal(&prefix)
+        );
         let mut summary = Summary::default();
-        let rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")?;
-        summary.triples = rows.first().and_then(|r| number(r, "n")).unwrap_or(0);
-        for row in
-            self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")?
-        {
+        let mut graphs = Vec::new();
+        let mut merge_triples = None;
+        for row in rows(self.endpoint.query(&query, Form::Tabular, &[])?)? {
             if let (Some(Term::NamedNode(g)), Some(n)) = (row.get("g"), number(&row, "n")) {
-                summary.graphs.insert(g.as_str().to_owned(), n);
-                summary.quads += n;
+                if *g == merge {
+                    merge_triples = Some(n);
+                } else if *g != catalog {
+                    summary.graphs.insert(g.as_str().to_owned(), n);
+                    summary.quads += n;
+                    graphs.push(g.clone());
+                }
             }
         }
-        Ok(summary)
+        graphs.sort();
+        self.graphs = graphs;
+        self.merge = merge_triples.map(|_| merge);
+        summary.triples = match merge_triples {
+            Some(n) => n,
+            None => {
+                let rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")?;
+                rows.first().and_then(|r| number(r, "n")).unwrap_or(0)
+            }
+        };
+        self.summary = summary;
+        Ok(())
+    }
+
+    /// The protocol's dataset parameters every query of the front end carries: the merge as
+    /// default graph, reti's graphs as named graphs. None without a merge graph (a store
+    /// loaded by hand, whose default graph is the merge): naming graphs only would leave the
+    /// default graph empty.
+    fn dataset(&self) -> Vec<(&'static str, &str)> {
+        let Some(merge) = &self.merge else {
+            return Vec::new();
+        };
+        let mut params = vec![("default-graph-uri", merge.as_str())];
+        if !self.filter_graphs {
+            for g in &self.graphs {
+                params.push(("named-graph-uri", g.as_str()));
+            }
+        }
+        params
+    }
+
+    /// A query as the store is sent it: with its `GRAPH` patterns restricted to reti's graphs
+    /// when the store is asked that way ([`Remote::filter_graphs`]).
+    fn for_store(&self, query: &spargebra::Query) -> String {
+        if !self.filter_graphs || query_dataset(query).is_some() {
+            return query.to_string();
+        }
+        let mut query = query.clone();
+        match &mut query {
+            spargebra::Query::Select { pattern, .. }
+            | spargebra::Query::Construct { pattern, .. }
+            | spargebra::Query::Describe { pattern, .. }
+            | spargebra::Query::Ask { pattern, .. } => restrict_graphs(pattern, &self.graphs),
+        }
+        query.to_string()
+    }
+
+    /// Runs a query of the front end's own over reti's dataset in the store.
+    fn run(&self, query: &str, form: Form) -> Result<QueryResults<'static>, RemoteError> {
+        if self.filter_graphs
+            && let Ok(parsed) = spargebra::SparqlParser::new().parse_query(query)
+        {
+            return self
+                .endpoint
+                .query(&self.for_store(&parsed), form, &self.dataset());
+        }
+        self.endpoint.query(query, form, &self.dataset())
     }
 
     fn select(&self, query: &str) -> Result<Vec<HashMap<String, Term>>, BackendError> {
-        rows(self.endpoint.query(query, Form::Tabular, &[])?)
+        rows(self.run(query, Form::Tabular)?)
+    }
+
+    /// The protocol parameters of a client's query: the dataset it asked for (`dataset`, from
+    /// `default-graph-uri`/`named-graph-uri`; what it leaves out is reti's), none when the
+    /// query names its own with `FROM`/`FROM NAMED`, else reti's.
+    fn client_dataset(
+        &self,
+        query: &spargebra::Query,
+        dataset: Option<&QueryDataset>,
+    ) -> Vec<(&'static str, String)> {
+        let own = self.dataset();
+        let ours = |name: &str| -> Vec<(&'static str, String)> {
+            own.iter()
+                .filter(|(k, _)| *k == name)
+                .map(|(k, v)| (*k, (*v).to_owned()))
+                .collect()
+        };
+        let Some(dataset) = dataset else {
+            if query_dataset(query).is_some() {
+                return Vec::new();
+            }
+            return own.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        };
+        let mut params = Vec::new();
+        match dataset.default_graph_graphs() {
+            Some(graphs) => {
+                for g in graphs {
+                    match g {
+                        GraphName::NamedNode(n) => {
+                            params.push(("default-graph-uri", n.as_str().to_owned()));
+                        }
+                        // reti's default graph: the merge
+                        GraphName::DefaultGraph => params.extend(ours("default-graph-uri")),
+                        GraphName::BlankNode(_) => {}
+                    }
+                }
+            }
+            None => params.extend(ours("default-graph-uri")),
+        }
+        match dataset.available_named_graphs() {
+            Some(graphs) => {
+                for g in graphs {
+                    if let NamedOrBlankNode::NamedNode(n) = g {
+                        params.push(("named-graph-uri", n.as_str().to_owned()));
+                    }
+                }
+            }
+            None => params.extend(ours("named-graph-uri")),
+        }
+        params
+    }
+}
+
+/// Restricts every `GRAPH` pattern of `pattern` to `graphs`: `GRAPH ?g {…}` gets
+/// `FILTER(?g IN (…))`, `GRAPH <other> {…}` matches nothing. (Patterns inside `EXISTS` and
+/// `SERVICE` are left alone: reti's own queries put no `GRAPH` there.)
+fn restrict_graphs(pattern: &mut spargebra::algebra::GraphPattern, graphs: &[NamedNode]) {
+    use spargebra::algebra::{Expression, GraphPattern};
+    use spargebra::term::NamedNodePattern;
+    let placeholder = || GraphPattern::Bgp {
+        patterns: Vec::new(),
+    };
+    match pattern {
+        GraphPattern::Graph { name, inner } => {
+            restrict_graphs(inner, graphs);
+            let condition = match name {
+                NamedNodePattern::Variable(v) => Expression::In(
+                    Box::new(Expression::Variable(v.clone())),
+                    graphs.iter().cloned().map(Expression::NamedNode).collect(),
+                ),
+                NamedNodePattern::NamedNode(n) if graphs.contains(n) => return,
+                NamedNodePattern::NamedNode(_) => Expression::Literal(false.into()),
+            };
+            let graph = std::mem::replace(pattern, placeholder());
+            *pattern = GraphPattern::Filter {
+                expr: condition,
+                inner: Box::new(graph),
+            };
+        }
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Lateral { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            restrict_graphs(left, graphs);
+            restrict_graphs(right, graphs);
+        }
+        GraphPattern::Filter { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Group { inner, .. } => restrict_graphs(inner, graphs),
+        GraphPattern::Bgp { .. }
+        | GraphPattern::Path { .. }
+        | GraphPattern::Values { .. }
+        | GraphPattern::Service { .. } => {}
+    }
+}
+
+/// The `FROM`/`FROM NAMED` of a parsed query.
+fn query_dataset(query: &spargebra::Query) -> Option<&spargebra::algebra::QueryDataset> {
+    match query {
+        spargebra::Query::Select { dataset, .. }
+        | spargebra::Query::Construct { dataset, .. }
+        | spargebra::Query::Describe { dataset, .. }
+        | spargebra::Query::Ask { dataset, .. } => dataset.as_ref(),
     }
 }
 
@@ -215,7 +427,11 @@ impl Sparql for Backend {
                 let parsed = spargebra::SparqlParser::new()
                     .parse_query(query)
                     .map_err(QueryError::from)?;
-                Ok(r.endpoint.query(query, Form::of(&parsed), &[])?)
+                let params = r.client_dataset(&parsed, None);
+                let params: Vec<(&str, &str)> =
+                    params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                Ok(r.endpoint
+                    .query(&r.for_store(&parsed), Form::of(&parsed), &params)?)
             }
         }
     }
@@ -267,25 +483,50 @@ impl Backend {
         match self {
             Self::Local(d) => Ok(d.evaluate(evaluator, query, dataset)?),
             Self::Remote(r) => {
-                let mut params: Vec<(&str, String)> = Vec::new();
-                if let Some(dataset) = &dataset {
-                    for g in dataset.default_graph_graphs().unwrap_or_default() {
-                        if let GraphName::NamedNode(n) = g {
-                            params.push(("default-graph-uri", n.as_str().to_owned()));
-                        }
-                    }
-                    for g in dataset.available_named_graphs().unwrap_or_default() {
-                        if let NamedOrBlankNode::NamedNode(n) = g {
-                            params.push(("named-graph-uri", n.as_str().to_owned()));
-                        }
-                    }
-                }
+                let params = r.client_dataset(&query, dataset.as_ref());
                 let params: Vec<(&str, &str)> =
                     params.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 // the parsed query, written back: relative IRIs are already resolved against
                 // this front end's base, not the store's
-                Ok(r.endpoint
-                    .query(&query.to_string(), Form::of(&query), &params)?)
+                let text = match &dataset {
+                    Some(_) => query.to_string(),
+                    None => r.for_store(&query),
+                };
+                Ok(r.endpoint.query(&text, Form::of(&query), &params)?)
+            }
+        }
+    }
+
+    /// [`Self::evaluate`] under `cancel`: in the store, the evaluator stops at its next check;
+    /// on a remote store, the request is dropped (and its connection closed) as soon as the
+    /// token is cancelled, so neither this front end nor the store keeps working for a client
+    /// that was answered 503. Cancelled evaluations fail with
+    /// [`QueryEvaluationError::Cancelled`].
+    pub fn evaluate_until(
+        &self,
+        cancel: &CancellationToken,
+        query: spargebra::Query,
+        dataset: Option<QueryDataset>,
+    ) -> Result<QueryResults<'static>, BackendError> {
+        match self {
+            Self::Local(d) => Ok(d.evaluate(
+                SparqlEvaluator::new().with_cancellation_token(cancel.clone()),
+                query,
+                dataset,
+            )?),
+            Self::Remote(r) => {
+                let params = r.client_dataset(&query, dataset.as_ref());
+                let params: Vec<(&str, &str)> =
+                    params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let text = match &dataset {
+                    Some(_) => query.to_string(),
+                    None => r.for_store(&query),
+                };
+                r.endpoint
+                    .query_until(&text, Form::of(&query), &params, cancel)?
+                    .ok_or(BackendError::Query(QueryError::Evaluation(
+                        QueryEvaluationError::Cancelled,
+                    )))
             }
         }
     }
@@ -294,19 +535,14 @@ impl Backend {
     pub fn contains_subject(&self, iri: &NamedNode) -> Result<bool, BackendError> {
         match self {
             Self::Local(d) => Ok(d.contains_subject(iri)),
-            Self::Remote(r) => {
-                match r
-                    .endpoint
-                    .query(&format!("ASK {{ {iri} ?p ?o }}"), Form::Tabular, &[])?
-                {
-                    QueryResults::Boolean(b) => Ok(b),
-                    _ => Err(RemoteError::Invalid {
-                        url: r.endpoint.url().to_owned(),
-                        reason: "an ASK query got no boolean".to_owned(),
-                    }
-                    .into()),
+            Self::Remote(r) => match r.run(&format!("ASK {{ {iri} ?p ?o }}"), Form::Tabular)? {
+                QueryResults::Boolean(b) => Ok(b),
+                _ => Err(RemoteError::Invalid {
+                    url: r.endpoint.url().to_owned(),
+                    reason: "an ASK query got no boolean".to_owned(),
                 }
-            }
+                .into()),
+            },
         }
     }
 
@@ -570,9 +806,7 @@ impl Lookups for Dataset {
 impl Remote {
     fn triples(&self, query: &str) -> Result<Vec<Triple>, RemoteError> {
         let mut out = Vec::new();
-        if let QueryResults::Solutions(solutions) =
-            self.endpoint.query(query, Form::Tabular, &[])?
-        {
+        if let QueryResults::Solutions(solutions) = self.run(query, Form::Tabular)? {
             for s in solutions.flatten() {
                 let subject: NamedOrBlankNode = match s.get("s") {
                     Some(Term::NamedNode(n)) => n.clone().into(),
@@ -613,9 +847,7 @@ impl Lookups for Remote {
             crate::vocab::org::SITE
         );
         let mut out = HashSet::new();
-        if let QueryResults::Solutions(solutions) =
-            self.endpoint.query(&query, Form::Tabular, &[])?
-        {
+        if let QueryResults::Solutions(solutions) = self.run(&query, Form::Tabular)? {
             for s in solutions.flatten() {
                 if let Some(Term::NamedNode(n)) = s.get("s") {
                     out.insert(n.clone());

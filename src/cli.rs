@@ -228,14 +228,15 @@ enum Command {
         memory: Option<usize>,
     },
     /// Push the dataset into another triple store with the SPARQL 1.1 Graph Store Protocol:
-    /// one PUT per named graph (each source's, the ontology's, and the catalog as
-    /// {base}graph/catalog), each replacing that graph on the target, then a check of every
-    /// graph's triple count on the target's query endpoint.
+    /// one PUT per named graph (each source's, the ontology's, the catalog as
+    /// {base}graph/catalog, and their merge as {base}graph/merge, which front ends read as
+    /// their default graph), each replacing that graph on the target; then every graph is read
+    /// back and compared with the local one, triple by triple.
     ///
-    /// The default graph is not sent (here it is the merge of the named graphs): query the
-    /// target with its default graph as the union of the named graphs, or add --default-graph.
-    /// Running it again leaves the target as the first run did. Exit status 1 when a request
-    /// fails or a count differs.
+    /// The store's own default graph is left alone unless --default-graph is given. Running it
+    /// again leaves the target as the first run did. Exit status 1 when a request fails or a
+    /// graph read back differs (literals a store is known to keep in another form of the same
+    /// value are warnings).
     ///
     /// Examples:
     ///   reti publish --to http://localhost:7879/store --query-endpoint http://localhost:7879/query
@@ -247,10 +248,13 @@ enum Command {
         /// The target's Graph Store Protocol endpoint (Oxigraph: …/store; Fuseki: …/DATASET/data).
         #[arg(long, value_name = "URL")]
         to: String,
-        /// The target's SPARQL query endpoint, to check each graph's triple count there
-        /// (without it, nothing is checked and the summary says so).
+        /// The target's SPARQL query endpoint, to check each graph's triple count there too
+        /// (what front ends will read).
         #[arg(long, value_name = "URL")]
         query_endpoint: Option<String>,
+        /// Do not read the graphs back to compare them with the local ones.
+        #[arg(long)]
+        no_verify: bool,
         /// User name, sent (Digest or Basic, as the store asks) once the store answers 401.
         #[arg(long, value_name = "NAME")]
         user: Option<String>,
@@ -268,18 +272,21 @@ enum Command {
         /// Environment variable holding a bearer token (sent as Authorization: Bearer).
         #[arg(long, value_name = "VAR", conflicts_with = "user")]
         token_env: Option<String>,
-        /// Retries of a request after a 5xx answer or a connection failure, waiting 0.5 s, 1 s,
-        /// 2 s… (at most 30 s, or the store's Retry-After) in between. 4xx answers are final.
+        /// Retries of a request after a connection failure or a 502, 503, 504 or 429 answer,
+        /// waiting 0.5 s, 1 s, 2 s… (at most 30 s, or the store's Retry-After) in between.
+        /// Other errors are final at once.
         #[arg(long, default_value_t = 4, value_name = "N")]
         retries: u32,
         /// Seconds each request may take.
         #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
         timeout: f64,
-        /// Serialisation of the graphs sent.
-        #[arg(long, short, value_enum, default_value = "ttl")]
+        /// Serialisation of the graphs sent: N-Triples, which every store reads the same, or
+        /// Turtle (smaller; Virtuoso misreads `\#` in its prefixed names).
+        #[arg(long, short, value_enum, default_value = "nt")]
         format: crate::publish::BodyFormat,
-        /// Also replace the target's default graph with the merge of the named graphs (for a
-        /// store whose default graph cannot be set to their union; it is not counted).
+        /// Also replace the target's default graph with the merge of the named graphs (for
+        /// other clients of a store whose default graph is a graph of its own; Virtuoso's is
+        /// not).
         #[arg(long)]
         default_graph: bool,
         /// Print each request that would be sent (method, URL, content type, triples, bytes)
@@ -577,6 +584,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             data,
             to,
             query_endpoint,
+            no_verify,
             user,
             password,
             password_env,
@@ -652,21 +660,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 return Ok(());
             }
             let runtime = tokio::runtime::Runtime::new()?;
-            let report =
-                runtime.block_on(crate::publish::publish(&remote, &payloads, &mut |line| {
-                    eprintln!("{line}")
-                }))?;
+            let report = runtime.block_on(crate::publish::publish(
+                &remote,
+                &payloads,
+                !no_verify,
+                &mut |line| eprintln!("{line}"),
+            ))?;
             println!(
                 "published {} graphs ({} triples) to {to}",
                 report.graphs, report.triples
             );
-            match (report.verified, remote.query_endpoint()) {
-                (Some(n), Some(endpoint)) => println!(
-                    "verified: the {n} named graphs hold as many triples at {endpoint} as here"
+            match report.compared {
+                Some(n) if report.rewritten > 0 => println!(
+                    "verified: the {n} graphs read back from {to} hold the same triples as here ({} literal{} in another form of the same value: see the warnings)",
+                    report.rewritten,
+                    if report.rewritten == 1 { "" } else { "s" }
                 ),
-                _ => println!(
-                    "not verified: give --query-endpoint to compare triple counts on the target"
+                Some(n) => println!(
+                    "verified: the {n} graphs read back from {to} hold the same triples as here"
                 ),
+                None => println!("not verified: the graphs were not read back (--no-verify)"),
+            }
+            if let (Some(n), Some(endpoint)) = (report.verified, remote.query_endpoint()) {
+                println!("counted: the {n} named graphs hold as many triples at {endpoint}");
             }
             Ok(())
         }

@@ -4,23 +4,30 @@
 //! Each named graph goes in one `PUT {store}?graph={IRI}`, which replaces that graph on the
 //! target atomically: a second run leaves the target as the first did, and blank nodes (the
 //! shipped data has none) cannot pile up, since every PUT drops what the graph held. The
-//! graphs are every source's graph, the ontology's (`{base}graph/ontology`), and the catalog
+//! graphs are every source's graph, the ontology's (`{base}graph/ontology`), the catalog
 //! (DCAT-AP and VoID, exactly as `reti serve` shows them at `/catalog` and
-//! `/.well-known/void`) as `{base}graph/catalog`. The local default graph is the merge of the
-//! named graphs, so it is not sent unless asked for ([`Payload::default_graph`]): the target
-//! should answer queries over the union of its graphs.
+//! `/.well-known/void`) as `{base}graph/catalog`, and the merge of the source graphs and the
+//! ontology (reti's own default graph) as `{base}graph/merge`: a front end
+//! (`reti serve --sparql-endpoint`) reads that graph as its default graph, so a store whose
+//! default graph is the union of all its graphs (Virtuoso) does not answer each triple once
+//! per graph that states it. The store's own default graph is replaced only when asked
+//! ([`Payload::default_graph`]). Graphs are sent as N-Triples by default: no prefixes and no
+//! escapes for a store's parser to misread (Virtuoso's Turtle parser keeps the backslash of
+//! `\#` in prefixed names).
 //!
-//! Afterwards each graph's triple count on the target's SPARQL endpoint is compared with the
-//! local one, so a store that silently dropped triples is caught.
+//! Afterwards each graph is read back from the store (a Graph Store `GET`) and compared with
+//! the local one triple by triple ([`compare`]): a store that dropped or changed triples is
+//! caught, and the literals stores are known to rewrite into another form of the same value
+//! ([`Rewrite`]) are reported as warnings.
 //!
 //! ```no_run
 //! # async fn run(published: &reti::server::Published) -> Result<(), reti::publish::PushError> {
 //! use reti::publish::{self, Auth, BodyFormat, Remote, Target};
-//! let payloads = publish::payloads(published, BodyFormat::Turtle, false)?;
+//! let payloads = publish::payloads(published, BodyFormat::NTriples, false)?;
 //! let mut target = Target::new("http://localhost:7878/store");
 //! target.query = Some("http://localhost:7878/query".into());
 //! let remote = Remote::new(target)?;
-//! let report = publish::publish(&remote, &payloads, &mut |line| eprintln!("{line}")).await?;
+//! let report = publish::publish(&remote, &payloads, true, &mut |line| eprintln!("{line}")).await?;
 //! println!("{} graphs", report.graphs);
 //! # Ok(()) }
 //! ```
@@ -28,9 +35,13 @@
 use crate::export::{self, ExportError, Format};
 use crate::server::Published;
 use bytes::Bytes;
+use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::NamedNode;
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{Literal, NamedNodeRef, Term, Triple};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{Method, StatusCode, Url};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -39,6 +50,15 @@ use std::time::Duration;
 /// graph of the local store (the server computes it per build), but a store that takes over
 /// needs it to answer harvesters.
 pub const CATALOG_GRAPH: &str = "catalog";
+
+/// Slug of the graph the merge of the named graphs is published in, `{base}graph/merge`:
+/// reti's default graph, as a graph of its own, because stores differ in what their default
+/// graph is (Virtuoso's is the union of all graphs, with a triple once per graph) and some
+/// cannot have it replaced. Front ends of the store read it as their default graph.
+pub const MERGE_GRAPH: &str = "merge";
+
+/// Differences listed per graph when a graph read back differs.
+const DIFFERENCES_SHOWN: usize = 10;
 
 /// The longest wait between two attempts, whatever the backoff or `Retry-After` say.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -60,11 +80,18 @@ pub enum PushError {
         /// Why it is refused.
         reason: String,
     },
-    /// A source took the catalog's graph name.
+    /// A source took the name of a graph reti publish adds (the catalog, the merge).
     #[error(
-        "the dataset already has a graph <{0}>, where reti publish puts the catalog; rename the source with the slug `{CATALOG_GRAPH}` in the sources file"
+        "the dataset already has a graph <{graph}>, where reti publish puts {what}; rename the source with the slug `{slug}` in the sources file"
     )]
-    CatalogGraphTaken(String),
+    GraphTaken {
+        /// The graph IRI.
+        graph: String,
+        /// Its slug.
+        slug: &'static str,
+        /// What reti publish puts there.
+        what: &'static str,
+    },
     /// The content was built over a remote store, which has no local graphs to send.
     #[error(
         "reti publish sends a dataset built from source files, not one read from a remote store"
@@ -81,7 +108,7 @@ pub enum PushError {
     /// The HTTP client could not be set up (TLS, say).
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
-    /// The target answered with an error status (after retrying 5xx answers).
+    /// The target answered with an error status (after retrying 502, 503, 504 and 429).
     #[error(
         "{request} answered {status} after {attempts} attempt{s}: {body}\n  hint: {hint}",
         s = plural(*attempts)
@@ -91,7 +118,7 @@ pub enum PushError {
         request: Box<Request>,
         /// The status answered.
         status: StatusCode,
-        /// Requests made (5xx answers are retried).
+        /// Requests made (502, 503, 504 and 429 answers are retried).
         attempts: u32,
         /// The server's message, truncated.
         body: String,
@@ -119,6 +146,30 @@ pub enum PushError {
         /// The count query.
         request: Box<Request>,
         /// What was wrong with the answer.
+        reason: String,
+    },
+    /// Some graphs read back from the target do not hold the local triples.
+    #[error(
+        "{n} graph{s} read back from {store} differ{v} from the local data:\n{list}\n  hint: the store changed or dropped these triples: if they were sent as Turtle (--format ttl), send N-Triples (the default), which no parser misreads; else look for another writer, a rule set or a parse error in the store's log, then run reti publish again",
+        n = graphs.len(),
+        s = plural(graphs.len() as u32),
+        v = if graphs.len() == 1 { "s" } else { "" },
+        list = graphs.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    )]
+    Differ {
+        /// The Graph Store endpoint the graphs were read from.
+        store: Url,
+        /// The graphs that differ.
+        graphs: Vec<Difference>,
+    },
+    /// A graph read back is in a format reti cannot read.
+    #[error(
+        "{request} answered a graph reti cannot read: {reason}\n  hint: the Graph Store endpoint must answer GET with N-Triples, Turtle or RDF/XML; give --no-verify to skip reading the graphs back"
+    )]
+    Unreadable {
+        /// The GET.
+        request: Box<Request>,
+        /// What is wrong.
         reason: String,
     },
     /// Some graphs on the target do not hold as many triples as the local ones.
@@ -182,8 +233,9 @@ impl fmt::Display for GraphLabel {
     }
 }
 
-/// The serialisation sent in each PUT. Turtle is what every Graph Store implementation takes;
-/// N-Triples is simpler for stores (or proxies) that stream.
+/// The serialisation sent in each PUT. N-Triples, the default, has no prefixes and no escapes
+/// in IRIs, so every store reads it the same (Virtuoso's Turtle parser keeps the backslash of
+/// `\#` in a prefixed name, storing another IRI); Turtle is smaller on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BodyFormat {
     /// Turtle (`text/turtle`).
@@ -219,6 +271,8 @@ pub struct Payload {
     pub content_type: &'static str,
     /// The serialised graph.
     pub body: Bytes,
+    /// Its format, to read it back when comparing with the target's copy.
+    pub format: BodyFormat,
 }
 
 impl Payload {
@@ -231,10 +285,19 @@ impl Payload {
     pub fn default_graph(&self) -> bool {
         self.graph.is_none()
     }
+
+    /// The triples sent, read back from the body.
+    pub fn triples(&self) -> Result<Vec<Triple>, String> {
+        RdfParser::from_format(self.format.format().parser_format())
+            .for_slice(&self.body)
+            .map(|q| q.map(Triple::from).map_err(|e| e.to_string()))
+            .collect()
+    }
 }
 
 /// The graphs to send, in order: each named graph of the store (sources and ontology, sorted),
-/// then the catalog, then — with `default_graph` — the merge of the named graphs.
+/// the catalog, the merge of the named graphs as a graph of its own, then — with
+/// `default_graph` — the merge again as the store's default graph.
 pub fn payloads(
     published: &Published,
     format: BodyFormat,
@@ -248,9 +311,19 @@ pub fn payloads(
         }
     };
     let catalog = published.base().graph(CATALOG_GRAPH);
+    let merge = published.base().graph(MERGE_GRAPH);
     let graphs = dataset.graphs().map_err(store_error(None))?;
-    if graphs.contains(&catalog) {
-        return Err(PushError::CatalogGraphTaken(catalog.as_str().to_owned()));
+    for (graph, slug, what) in [
+        (&catalog, CATALOG_GRAPH, "the catalog"),
+        (&merge, MERGE_GRAPH, "the merge of the named graphs"),
+    ] {
+        if graphs.contains(graph) {
+            return Err(PushError::GraphTaken {
+                graph: graph.as_str().to_owned(),
+                slug,
+                what,
+            });
+        }
     }
     let mut out = Vec::with_capacity(graphs.len() + 2);
     for graph in graphs {
@@ -272,6 +345,7 @@ pub fn payloads(
             triples,
             content_type: format.media_type(),
             body: body.into(),
+            format,
         });
     }
     let triples = crate::server::catalog_graph(published);
@@ -280,20 +354,38 @@ pub fn payloads(
         triples: triples.len(),
         content_type: format.media_type(),
         body: crate::server::write_catalog_graph(published, &triples, format.format()).into(),
+        format,
     });
+    let mut body = Vec::new();
+    export::write(dataset, format.format(), None, &mut body).map_err(|source| {
+        PushError::Serialise {
+            graph: GraphLabel(Some(merge.clone())),
+            source,
+        }
+    })?;
+    let body = Bytes::from(body);
     if default_graph {
-        let mut body = Vec::new();
-        export::write(dataset, format.format(), None, &mut body).map_err(|source| {
-            PushError::Serialise {
-                graph: GraphLabel(None),
-                source,
-            }
-        })?;
+        out.push(Payload {
+            graph: Some(merge),
+            triples: dataset.summary().triples,
+            content_type: format.media_type(),
+            body: body.clone(),
+            format,
+        });
         out.push(Payload {
             graph: None,
             triples: dataset.summary().triples,
             content_type: format.media_type(),
-            body: body.into(),
+            body,
+            format,
+        });
+    } else {
+        out.push(Payload {
+            graph: Some(merge),
+            triples: dataset.summary().triples,
+            content_type: format.media_type(),
+            body,
+            format,
         });
     }
     Ok(out)
@@ -334,11 +426,11 @@ impl fmt::Debug for Auth {
 pub struct Target {
     /// The Graph Store endpoint (`…/store` on Oxigraph, `…/DATASET/data` on Fuseki).
     pub store: String,
-    /// The SPARQL query endpoint counts are checked on; `None` skips verification.
+    /// The SPARQL query endpoint counts are also checked on, when given.
     pub query: Option<String>,
     /// Credentials.
     pub auth: Auth,
-    /// Retries of a request after a 5xx answer or a connection failure.
+    /// Retries of a request after a connection failure or a 502, 503, 504 or 429 answer.
     pub retries: u32,
     /// Time allowed for each request, from connecting to the end of the answer.
     pub timeout: Duration,
@@ -421,9 +513,14 @@ fn parse_url(option: &'static str, url: &str) -> Result<Url, PushError> {
 /// An answer with a success status.
 struct Answer {
     status: StatusCode,
+    content_type: String,
     body: Bytes,
     attempts: u32,
 }
+
+/// What a graph is read back in: N-Triples first, like what is sent.
+const READ_BACK: &str =
+    "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5, text/plain;q=0.1";
 
 /// A request that did not succeed.
 enum Failure {
@@ -510,6 +607,81 @@ impl Remote {
         Ok((answer.status, answer.attempts))
     }
 
+    /// The triples the target holds in a graph, read with a Graph Store `GET` (in N-Triples
+    /// when the store offers it). A graph the store does not have (404) is empty.
+    pub async fn get(
+        &self,
+        graph: Option<&NamedNode>,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<Vec<Triple>, PushError> {
+        let url = self.graph_url(graph);
+        let label = GraphLabel(graph.cloned());
+        let request = |url: &Url| {
+            Box::new(Request {
+                method: Method::GET,
+                url: url.clone(),
+                graph: label.clone(),
+            })
+        };
+        let answer = match self
+            .send(
+                Endpoint::Store,
+                Method::GET,
+                &url,
+                None,
+                Some(READ_BACK),
+                log,
+            )
+            .await
+        {
+            Ok(answer) => answer,
+            Err(Failure::Status {
+                status: StatusCode::NOT_FOUND,
+                ..
+            }) => return Ok(Vec::new()),
+            Err(f) => return Err(self.failure(f, label.clone(), Method::GET, url)),
+        };
+        let unreadable = |reason: String| PushError::Unreadable {
+            request: request(&url),
+            reason,
+        };
+        if answer.status == StatusCode::NO_CONTENT || answer.body.is_empty() {
+            return Ok(Vec::new());
+        }
+        let media_type = answer
+            .content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let format = match media_type.as_str() {
+            // some stores label N-Triples as plain text
+            "text/plain" => RdfFormat::NTriples,
+            m => RdfFormat::from_media_type(m).ok_or_else(|| {
+                unreadable(format!(
+                    "its media type is `{}`",
+                    answer.content_type.as_str()
+                ))
+            })?,
+        };
+        // lenient: an IRI a store damaged (a backslash kept from a Turtle escape) is read as
+        // it is, to be listed as a difference rather than stop the comparison
+        let mut parser = RdfParser::from_format(format).lenient();
+        if let Some(g) = graph {
+            parser = parser
+                .with_base_iri(g.as_str())
+                .map_err(|e| unreadable(e.to_string()))?;
+        }
+        parser
+            .for_slice(&answer.body)
+            .map(|q| {
+                q.map(Triple::from)
+                    .map_err(|e| unreadable(format!("{} does not parse: {e}", format.name())))
+            })
+            .collect()
+    }
+
     /// The number of triples the target holds in `graph`, by
     /// `SELECT (COUNT(*) AS ?n) { GRAPH <g> { ?s ?p ?o } }`. `None` without a query endpoint.
     pub async fn count(
@@ -566,7 +738,7 @@ impl Remote {
                 attempts,
                 credentials_sent,
             } => PushError::Refused {
-                hint: self.hint(status, credentials_sent, &request.method),
+                hint: self.hint(status, credentials_sent, &request.method, &body),
                 request,
                 status,
                 attempts,
@@ -575,8 +747,17 @@ impl Remote {
         }
     }
 
-    fn hint(&self, status: StatusCode, credentials_sent: bool, method: &Method) -> String {
+    fn hint(
+        &self,
+        status: StatusCode,
+        credentials_sent: bool,
+        method: &Method,
+        body: &[u8],
+    ) -> String {
         let put = method == Method::PUT;
+        if let Some(known) = known_problem(body).filter(|_| status.is_server_error()) {
+            return known.into();
+        }
         match status.as_u16() {
             401 => match (&self.auth, credentials_sent) {
                 (Auth::None, _) => "the store asks for credentials: give --user and --password-env (or --password), or --token-env".into(),
@@ -591,13 +772,17 @@ impl Remote {
             415 => "the store does not take this format: try the other --format (ttl or nt)".into(),
             400 if put => "the store could not take the graph: see its message above".into(),
             400 => "the store could not answer the count query: see its message above".into(),
-            s if s >= 500 => "the store kept failing: look at its log, then run reti publish again (graphs already sent are replaced again, nothing is duplicated)".into(),
+            s if retryable(status) => format!("the store kept failing ({s}): look at its log, then run reti publish again (graphs already sent are replaced again, nothing is duplicated)"),
+            501 => "the store does not implement this request (see its message): it may not be a Graph Store Protocol endpoint, or not for this kind of graph".into(),
+            s if s >= 500 => "the store failed on this request, which is not retried (a 500 names a problem that does not pass by itself): see its message and its log, fix the cause, then run reti publish again (graphs already sent are replaced again, nothing is duplicated)".into(),
             _ => "see the store's message above".into(),
         }
     }
 
     /// Sends one request: without credentials until the server asks for them (then in the
-    /// scheme it asks), retrying 5xx answers and connection failures with exponential backoff.
+    /// scheme it asks), retrying connection failures and the answers that say "later" (502,
+    /// 503, 504, 429) with exponential backoff. Any other error is final at once: a 500 or
+    /// 501 names a problem that the same request meets again.
     async fn send(
         &self,
         endpoint: Endpoint,
@@ -659,13 +844,19 @@ impl Remote {
                 continue;
             }
             if status.is_success() {
+                let content_type = headers
+                    .get(CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
                 return Ok(Answer {
                     status,
+                    content_type,
                     body: bytes,
                     attempts,
                 });
             }
-            if status.is_server_error() && attempts <= self.retries {
+            if retryable(status) && attempts <= self.retries {
                 let wait = self.delay(attempts, retry_after(&headers));
                 log(&format!(
                     "  {method} {url}: {status}; retrying in {:.1} s ({} of {} retries)",
@@ -780,6 +971,30 @@ impl Remote {
     }
 }
 
+/// Whether an answer says "try again later": a gateway that could not reach the store, a store
+/// that is starting or overloaded, a rate limit.
+fn retryable(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// What to change for the errors stores are known to answer, recognised by their message.
+fn known_problem(body: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(body);
+    if text.contains("not configured to have default graph") {
+        // Virtuoso 7: Error 22023 on `PUT …?default`
+        return Some(
+            "Virtuoso's Graph Store endpoint has no default graph of its own (its default graph is the union of all graphs): leave out --default-graph; reti publish always sends the merge of the named graphs as the graph {base}graph/merge, which front ends (reti serve --sparql-endpoint) read as their default graph",
+        );
+    }
+    if text.contains("SR186") || text.contains("No permission to execute") {
+        // Virtuoso: the user lacks the SPARQL_UPDATE role
+        return Some(
+            "the user may not write: grant it the SPARQL_UPDATE role (Virtuoso, in isql: GRANT SPARQL_UPDATE TO \"user\";)",
+        );
+    }
+    None
+}
+
 /// `Retry-After` in seconds (the HTTP-date form is rare from stores and ignored).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
@@ -842,15 +1057,21 @@ pub struct Report {
     pub graphs: usize,
     /// Triples sent, over all graphs.
     pub triples: usize,
-    /// Graphs whose count was checked on the target (`None`: no query endpoint, not checked).
+    /// Graphs read back and found to hold the same triples (`None`: not read back).
+    pub compared: Option<usize>,
+    /// Literals the store keeps in another form of the same value, over all graphs.
+    pub rewritten: usize,
+    /// Graphs whose count was checked on the query endpoint (`None`: none given).
     pub verified: Option<usize>,
 }
 
-/// Sends every payload in order, then checks each named graph's count on the target. Stops at
-/// the first graph the target does not take.
+/// Sends every payload in order, then (with `read_back`) reads each graph back and compares it
+/// with the local one, then checks each named graph's count on the query endpoint, if any.
+/// Stops at the first graph the target does not take.
 pub async fn publish(
     remote: &Remote,
     payloads: &[Payload],
+    read_back: bool,
     log: &mut dyn FnMut(&str),
 ) -> Result<Report, PushError> {
     for (i, payload) in payloads.iter().enumerate() {
@@ -869,12 +1090,381 @@ pub async fn publish(
             }
         ));
     }
+    let (compared, rewritten) = if read_back {
+        let (n, rewritten) = read_back_all(remote, payloads, log).await?;
+        (Some(n), rewritten)
+    } else {
+        (None, 0)
+    };
     let verified = verify(remote, payloads, log).await?;
     Ok(Report {
         graphs: payloads.len(),
         triples: payloads.iter().map(|p| p.triples).sum(),
+        compared,
+        rewritten,
         verified,
     })
+}
+
+/// Reads every graph back and compares it with what was sent. Returns the graphs compared and
+/// the literals rewritten into another form of the same value (each kind logged as a
+/// warning); fails listing every graph that differs otherwise.
+pub async fn read_back_all(
+    remote: &Remote,
+    payloads: &[Payload],
+    log: &mut dyn FnMut(&str),
+) -> Result<(usize, usize), PushError> {
+    let mut differ = Vec::new();
+    let mut rewritten = 0;
+    for payload in payloads {
+        let local = payload.triples().map_err(|reason| PushError::Unreadable {
+            request: Box::new(Request {
+                method: Method::PUT,
+                url: remote.graph_url(payload.graph.as_ref()),
+                graph: payload.label(),
+            }),
+            reason: format!("reti cannot read back what it sent: {reason}"),
+        })?;
+        let there = remote.get(payload.graph.as_ref(), log).await?;
+        let comparison = compare(local, there);
+        for (rewrite, (n, here, there)) in &comparison.rewrites {
+            rewritten += n;
+            log(&format!(
+                "warning: {}: {n} literal{} stored in another form of the same value, {rewrite}: e.g. {here} is {there} on the store",
+                payload.label(),
+                plural(*n as u32)
+            ));
+        }
+        if !comparison.same() {
+            differ.push(Difference {
+                graph: payload.label(),
+                only_here: comparison.only_here.len(),
+                only_there: comparison.only_there.len(),
+                shown: comparison.shown(),
+            });
+        }
+    }
+    if differ.is_empty() {
+        Ok((payloads.len(), rewritten))
+    } else {
+        Err(PushError::Differ {
+            store: remote.store.clone(),
+            graphs: differ,
+        })
+    }
+}
+
+/// A graph read back from the target that does not hold the local triples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// The graph.
+    pub graph: GraphLabel,
+    /// Local triples the target lacks.
+    pub only_here: usize,
+    /// Triples on the target that are not local.
+    pub only_there: usize,
+    /// The first differences, each `here:` or `there:` and the triple in N-Triples.
+    pub shown: Vec<String>,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "  {}: {} triple{} here not on the store, {} on the store not here{}",
+            self.graph,
+            self.only_here,
+            plural(self.only_here as u32),
+            self.only_there,
+            if self.only_here + self.only_there > self.shown.len() {
+                format!("; the first {}:", self.shown.len())
+            } else {
+                ":".to_owned()
+            }
+        )?;
+        for line in &self.shown {
+            write!(f, "\n    {line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A literal a store is known to keep in another form of the same value. Not a loss: a SPARQL
+/// query compares them equal; but documents read from the store show the other form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rewrite {
+    /// `xsd:boolean` as `1`/`0` (Virtuoso, in SPARQL results and some serialisations).
+    BooleanAsNumber,
+    /// An integer in its canonical form (`007` as `7`, `+7` as `7`).
+    CanonicalInteger,
+    /// A datatype derived from `xsd:integer` (`xsd:nonNegativeInteger`, `xsd:int`…) stored
+    /// as `xsd:integer` (Oxigraph).
+    IntegerDatatype,
+    /// A decimal, float or double in its canonical form (`1.50` as `1.5`, `1e3` as `1.0E3`).
+    CanonicalNumber,
+    /// A language tag in another case (`en-GB` as `en-gb`).
+    LanguageTagCase,
+    /// A GeoSPARQL `wktLiteral` turned into Virtuoso's own geometry type
+    /// (`virtrdf:Geometry`), its coordinates kept as single-precision floats.
+    VirtuosoGeometry,
+}
+
+impl fmt::Display for Rewrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Rewrite::BooleanAsNumber => "xsd:boolean written as 1 or 0 (as Virtuoso does)",
+            Rewrite::CanonicalInteger => "an integer in canonical form",
+            Rewrite::IntegerDatatype => {
+                "an integer of a derived datatype stored as xsd:integer (as Oxigraph does)"
+            }
+            Rewrite::CanonicalNumber => "a number in canonical form",
+            Rewrite::LanguageTagCase => "a language tag in another case",
+            Rewrite::VirtuosoGeometry => {
+                "a geo:wktLiteral stored as virtrdf:Geometry, its coordinates as 32-bit floats (as Virtuoso does)"
+            }
+        })
+    }
+}
+
+/// Whether `there` is `here` rewritten in one of the known ways.
+pub fn rewrite(here: &Literal, there: &Literal) -> Option<Rewrite> {
+    if here == there {
+        return None;
+    }
+    if let (Some(a), Some(b)) = (here.language(), there.language()) {
+        return (here.value() == there.value() && a.eq_ignore_ascii_case(b))
+            .then_some(Rewrite::LanguageTagCase);
+    }
+    let (a, b) = (here.datatype(), there.datatype());
+    if a.as_str() == WKT_LITERAL && b.as_str() == VIRTUOSO_GEOMETRY {
+        return same_geometry(here.value(), there.value()).then_some(Rewrite::VirtuosoGeometry);
+    }
+    if a == xsd::BOOLEAN && b == xsd::BOOLEAN {
+        let value = |l: &Literal| match l.value().trim() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        };
+        return (value(here).is_some() && value(here) == value(there))
+            .then_some(Rewrite::BooleanAsNumber);
+    }
+    if integer_datatype(a) && integer_datatype(b) {
+        let value = |l: &Literal| {
+            l.value()
+                .trim()
+                .trim_start_matches('+')
+                .parse::<i128>()
+                .ok()
+        };
+        return match (value(here), value(there)) {
+            (Some(x), Some(y)) if x == y && a == b => Some(Rewrite::CanonicalInteger),
+            (Some(x), Some(y)) if x == y && b == xsd::INTEGER => Some(Rewrite::IntegerDatatype),
+            _ => None,
+        };
+    }
+    if a == b && a == xsd::DECIMAL {
+        return (decimal(here.value()).is_some()
+            && decimal(here.value()) == decimal(there.value()))
+        .then_some(Rewrite::CanonicalNumber);
+    }
+    if a == b && (a == xsd::DOUBLE || a == xsd::FLOAT) {
+        let value = |l: &Literal| l.value().trim().parse::<f64>().ok();
+        return match (value(here), value(there)) {
+            (Some(x), Some(y)) if x == y || (x.is_nan() && y.is_nan()) => {
+                Some(Rewrite::CanonicalNumber)
+            }
+            _ => None,
+        };
+    }
+    None
+}
+
+const WKT_LITERAL: &str = "http://www.opengis.net/ont/geosparql#wktLiteral";
+const VIRTUOSO_GEOMETRY: &str = "http://www.openlinksw.com/schemas/virtrdf#Geometry";
+
+/// Whether two WKT texts are the same geometry: the same words and brackets, and coordinates
+/// equal to single precision (spaces after commas do not count).
+fn same_geometry(a: &str, b: &str) -> bool {
+    fn tokens(text: &str) -> Vec<String> {
+        text.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.to_ascii_uppercase())
+            .chain(std::iter::once(
+                text.chars().filter(|c| matches!(c, '(' | ')')).collect(),
+            ))
+            .collect()
+    }
+    let (x, y) = (tokens(a), tokens(b));
+    x.len() == y.len()
+        && x.iter()
+            .zip(&y)
+            .all(|(p, q)| match (p.parse::<f64>(), q.parse::<f64>()) {
+                (Ok(p), Ok(q)) => (p - q).abs() <= 1e-6 * p.abs().max(1.0),
+                _ => p == q,
+            })
+}
+
+fn integer_datatype(d: NamedNodeRef<'_>) -> bool {
+    [
+        xsd::INTEGER,
+        xsd::NON_NEGATIVE_INTEGER,
+        xsd::POSITIVE_INTEGER,
+        xsd::NON_POSITIVE_INTEGER,
+        xsd::NEGATIVE_INTEGER,
+        xsd::LONG,
+        xsd::INT,
+        xsd::SHORT,
+        xsd::BYTE,
+        xsd::UNSIGNED_LONG,
+        xsd::UNSIGNED_INT,
+        xsd::UNSIGNED_SHORT,
+        xsd::UNSIGNED_BYTE,
+    ]
+    .contains(&d)
+}
+
+/// A decimal's value as sign, digits and exponent, without the zeros that do not count.
+fn decimal(text: &str) -> Option<(bool, String, i64)> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let all = format!("{int}{frac}");
+    let trimmed = all.trim_start_matches('0');
+    let exponent = trimmed.len() as i64 - frac.len() as i64;
+    let significant = trimmed.trim_end_matches('0').to_owned();
+    if significant.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    Some((negative, significant, exponent))
+}
+
+/// How a graph read back compares with the local one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Local triples the target lacks (not counting rewritten literals).
+    pub only_here: Vec<Triple>,
+    /// Triples on the target that are not local (not counting rewritten literals).
+    pub only_there: Vec<Triple>,
+    /// Literals kept in another form of the same value: per kind, how many and one example
+    /// (here, there).
+    pub rewrites: BTreeMap<Rewrite, (usize, String, String)>,
+}
+
+impl Comparison {
+    /// Whether the graphs hold the same triples, but for known rewrites.
+    pub fn same(&self) -> bool {
+        self.only_here.is_empty() && self.only_there.is_empty()
+    }
+
+    /// The first differences, as the error lists them.
+    pub fn shown(&self) -> Vec<String> {
+        let mut here: Vec<String> = self.only_here.iter().map(ToString::to_string).collect();
+        let mut there: Vec<String> = self.only_there.iter().map(ToString::to_string).collect();
+        here.sort();
+        there.sort();
+        let mut out = Vec::new();
+        let (mut h, mut t) = (here.into_iter(), there.into_iter());
+        // alternately, so that a changed triple shows next to what it became
+        while out.len() < DIFFERENCES_SHOWN {
+            match (h.next(), t.next()) {
+                (None, None) => break,
+                (a, b) => {
+                    if let Some(a) = a {
+                        out.push(format!("here:  {a} ."));
+                    }
+                    if let Some(b) = b
+                        && out.len() < DIFFERENCES_SHOWN
+                    {
+                        out.push(format!("there: {b} ."));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Compares a graph read back from a store with the local one, triple by triple; blank nodes
+/// by isomorphism (both graphs canonicalised, when either has any).
+pub fn compare(here: Vec<Triple>, there: Vec<Triple>) -> Comparison {
+    let blank = |ts: &[Triple]| {
+        ts.iter()
+            .any(|t| t.subject.is_blank_node() || t.object.is_blank_node())
+    };
+    let (here, there) = if blank(&here) || blank(&there) {
+        let canonical = |ts: Vec<Triple>| {
+            let mut g: oxigraph::model::Graph = ts.into_iter().collect();
+            g.canonicalize(oxrdf::dataset::CanonicalizationAlgorithm::Unstable);
+            g.iter().map(|t| t.into_owned()).collect::<Vec<_>>()
+        };
+        (canonical(here), canonical(there))
+    } else {
+        (here, there)
+    };
+    let here_set: HashSet<&Triple> = here.iter().collect();
+    let there_set: HashSet<&Triple> = there.iter().collect();
+    let mut only_here: Vec<&Triple> = here_set.difference(&there_set).copied().collect();
+    let only_there: Vec<&Triple> = there_set.difference(&here_set).copied().collect();
+    only_here.sort_by_cached_key(|t| t.to_string());
+    // the target's extra literals, by subject and predicate, to pair with the local ones
+    let mut candidates: HashMap<(&oxigraph::model::NamedOrBlankNode, &NamedNode), Vec<usize>> =
+        HashMap::new();
+    for (i, t) in only_there.iter().enumerate() {
+        if matches!(t.object, Term::Literal(_)) {
+            candidates
+                .entry((&t.subject, &t.predicate))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut paired = vec![false; only_there.len()];
+    let mut out = Comparison::default();
+    for t in only_here {
+        let Term::Literal(mine) = &t.object else {
+            out.only_here.push(t.clone());
+            continue;
+        };
+        let found = candidates
+            .get(&(&t.subject, &t.predicate))
+            .into_iter()
+            .flatten()
+            .find_map(|&i| {
+                let Term::Literal(theirs) = &only_there[i].object else {
+                    return None;
+                };
+                if paired[i] {
+                    return None;
+                }
+                rewrite(mine, theirs).map(|r| (i, r, theirs))
+            });
+        match found {
+            Some((i, kind, theirs)) => {
+                paired[i] = true;
+                let entry = out
+                    .rewrites
+                    .entry(kind)
+                    .or_insert_with(|| (0, mine.to_string(), theirs.to_string()));
+                entry.0 += 1;
+            }
+            None => out.only_here.push(t.clone()),
+        }
+    }
+    out.only_there = only_there
+        .into_iter()
+        .zip(paired)
+        .filter(|(_, p)| !p)
+        .map(|(t, _)| t.clone())
+        .collect();
+    out.only_there.sort_by_cached_key(|t| t.to_string());
+    out
 }
 
 /// Compares each named graph's count on the target with the local one. The default graph is
@@ -981,6 +1571,124 @@ mod tests {
             remote.delay(1, Some(Duration::from_secs(3))),
             Duration::from_secs(3)
         );
+    }
+
+    fn lit(value: &str, datatype: &str) -> Literal {
+        Literal::new_typed_literal(value, NamedNode::new_unchecked(datatype))
+    }
+
+    const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+
+    #[test]
+    fn known_rewrites_are_named_and_other_changes_are_not() {
+        let x = |t: &str| format!("{XSD}{t}");
+        let cases = [
+            (
+                lit("true", &x("boolean")),
+                lit("1", &x("boolean")),
+                Some(Rewrite::BooleanAsNumber),
+            ),
+            (lit("false", &x("boolean")), lit("1", &x("boolean")), None),
+            (
+                lit("007", &x("integer")),
+                lit("7", &x("integer")),
+                Some(Rewrite::CanonicalInteger),
+            ),
+            (
+                lit("42", &x("nonNegativeInteger")),
+                lit("42", &x("integer")),
+                Some(Rewrite::IntegerDatatype),
+            ),
+            (lit("42", &x("integer")), lit("43", &x("integer")), None),
+            (lit("42", &x("integer")), lit("42", &x("string")), None),
+            (
+                lit("1.50", &x("decimal")),
+                lit("1.5", &x("decimal")),
+                Some(Rewrite::CanonicalNumber),
+            ),
+            (lit("1.50", &x("decimal")), lit("15.0", &x("decimal")), None),
+            (
+                lit("1e3", &x("double")),
+                lit("1.0E3", &x("double")),
+                Some(Rewrite::CanonicalNumber),
+            ),
+            (
+                lit("POINT(12.57 42.50)", WKT_LITERAL),
+                lit("POINT(12.569999694824 42.5)", VIRTUOSO_GEOMETRY),
+                Some(Rewrite::VirtuosoGeometry),
+            ),
+            (
+                lit("POINT(12.57 42.50)", WKT_LITERAL),
+                lit("POINT(12.6 42.5)", VIRTUOSO_GEOMETRY),
+                None,
+            ),
+            (
+                lit("2020-01-01", &x("date")),
+                lit("2020-01-01Z", &x("date")),
+                None,
+            ),
+        ];
+        for (here, there, expected) in cases {
+            assert_eq!(rewrite(&here, &there), expected, "{here} -> {there}");
+        }
+        let en = Literal::new_language_tagged_literal_unchecked("Turin", "en-GB");
+        let lower = Literal::new_language_tagged_literal_unchecked("Turin", "en-gb");
+        assert_eq!(rewrite(&en, &lower), Some(Rewrite::LanguageTagCase));
+    }
+
+    #[test]
+    fn comparison_pairs_rewrites_and_lists_the_rest() {
+        let s = NamedNode::new_unchecked("http://x/s");
+        let p = NamedNode::new_unchecked("http://x/p");
+        let q = NamedNode::new_unchecked("http://x/q");
+        let t = |p: &NamedNode, o: Term| Triple::new(s.clone(), p.clone(), o);
+        let here = vec![
+            t(&p, lit("true", &format!("{XSD}boolean")).into()),
+            t(&q, NamedNode::new_unchecked("http://x/a#b").into()),
+        ];
+        let there = vec![
+            t(&p, lit("1", &format!("{XSD}boolean")).into()),
+            t(&q, NamedNode::new_unchecked("http://x/a\\#b").into()),
+        ];
+        let c = compare(here.clone(), there);
+        assert!(!c.same());
+        assert_eq!(c.only_here, vec![here[1].clone()]);
+        assert_eq!(c.only_there.len(), 1);
+        assert_eq!(c.rewrites.len(), 1);
+        assert_eq!(c.rewrites[&Rewrite::BooleanAsNumber].0, 1);
+        assert_eq!(
+            c.shown(),
+            vec![
+                "here:  <http://x/s> <http://x/q> <http://x/a#b> .".to_owned(),
+                "there: <http://x/s> <http://x/q> <http://x/a\\#b> .".to_owned()
+            ]
+        );
+        // blank nodes by isomorphism: other labels, the same graph
+        let b = |id: &str| oxigraph::model::BlankNode::new_unchecked(id);
+        let one = vec![Triple::new(b("x"), p.clone(), Term::from(b("y")))];
+        let two = vec![Triple::new(b("u"), p.clone(), Term::from(b("v")))];
+        assert!(compare(one.clone(), two).same());
+        let three = vec![Triple::new(b("u"), p.clone(), Term::from(b("u")))];
+        assert!(!compare(one, three).same());
+    }
+
+    #[test]
+    fn only_answers_that_say_later_are_retried() {
+        for (status, retried) in [
+            (429, true),
+            (500, false),
+            (501, false),
+            (502, true),
+            (503, true),
+            (504, true),
+            (400, false),
+        ] {
+            assert_eq!(
+                retryable(StatusCode::from_u16(status).expect("status")),
+                retried,
+                "{status}"
+            );
+        }
     }
 
     #[test]

@@ -7,10 +7,15 @@
 //! endpoint is made; no second runtime or thread is started.
 
 use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{Literal, Term};
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, ReaderQueryResultsParserOutput,
 };
-use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolutionIter, QueryTripleIter};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, QuerySolutionIter,
+    QueryTripleIter, Variable,
+};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::sync::Arc;
 use std::time::Duration;
@@ -202,17 +207,40 @@ impl RemoteEndpoint {
         form: Form,
         params: &[(&str, &str)],
     ) -> Result<QueryResults<'static>, RemoteError> {
-        let (content_type, body) = self.post(query, form, params)?;
+        let (content_type, body) = self.post(query, form, params, None)?.ok_or_else(|| {
+            RemoteError::NoRuntime("a query without a cancellation token was cancelled".into())
+        })?;
         self.read(&content_type, body, form)
     }
 
-    /// Sends the query and reads the raw answer: its media type and body.
+    /// [`Self::query`], given up as soon as `cancel` is cancelled (a client gone, the server's
+    /// query timeout): the request is dropped, which closes its connection, so the store can
+    /// stop working on it too. `Ok(None)` when cancelled.
+    pub fn query_until(
+        &self,
+        query: &str,
+        form: Form,
+        params: &[(&str, &str)],
+        cancel: &CancellationToken,
+    ) -> Result<Option<QueryResults<'static>>, RemoteError> {
+        let Some((content_type, body)) = self.post(query, form, params, Some(cancel))? else {
+            return Ok(None);
+        };
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
+        self.read(&content_type, body, form).map(Some)
+    }
+
+    /// Sends the query and reads the raw answer: its media type and body. `None` when `cancel`
+    /// was cancelled first.
     fn post(
         &self,
         query: &str,
         form: Form,
         params: &[(&str, &str)],
-    ) -> Result<(String, Vec<u8>), RemoteError> {
+        cancel: Option<&CancellationToken>,
+    ) -> Result<Option<(String, Vec<u8>)>, RemoteError> {
         let mut body = format!("query={}", utf8_percent_encode(query, FORM));
         for (k, v) in params {
             body.push_str(&format!("&{k}={}", utf8_percent_encode(v, FORM)));
@@ -252,9 +280,29 @@ impl RemoteEndpoint {
             }
             Ok::<_, reqwest::Error>((status, content_type, bytes, truncated))
         };
-        let (status, content_type, bytes, truncated) = self
-            .block_on(exchange)
-            .map_err(|e| self.transport_error(&e))?;
+        // spareval's token has no waker: it is polled, often enough to drop a request within
+        // a few tens of milliseconds of the cancellation
+        let cancelled = async move {
+            match cancel {
+                Some(token) => {
+                    while !token.is_cancelled() {
+                        tokio::time::sleep(CANCEL_POLL).await;
+                    }
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        let raced = self.block_on(async move {
+            tokio::select! {
+                answer = exchange => Some(answer),
+                () = cancelled => None,
+            }
+        });
+        let Some(answer) = raced else {
+            return Ok(None);
+        };
+        let (status, content_type, bytes, truncated) =
+            answer.map_err(|e| self.transport_error(&e))?;
         if !status.is_success() {
             let text = String::from_utf8_lossy(&bytes);
             let mut message: String = text.trim().chars().take(500).collect();
@@ -273,7 +321,7 @@ impl RemoteEndpoint {
                 mib: MAX_RESPONSE_BYTES >> 20,
             });
         }
-        Ok((content_type, bytes))
+        Ok(Some((content_type, bytes)))
     }
 
     /// Runs a future on the server's runtime from synchronous code: the blocking pool or a
@@ -354,11 +402,23 @@ impl RemoteEndpoint {
             ReaderQueryResultsParserOutput::Boolean(b) => Ok(QueryResults::Boolean(b)),
             ReaderQueryResultsParserOutput::Solutions(solutions) => {
                 let variables: Arc<[oxigraph::sparql::Variable]> = solutions.variables().into();
+                // Virtuoso answers an ASK in JSON as a table of one integer, `?__ASK_RETVAL`
+                if let [only] = &*variables
+                    && only.as_str() == "__ASK_RETVAL"
+                {
+                    let mut answer = false;
+                    for solution in solutions {
+                        let solution = solution.map_err(|e| invalid(e.to_string()))?;
+                        if let Some(Term::Literal(l)) = solution.get(0) {
+                            answer |= !matches!(l.value(), "0" | "false");
+                        }
+                    }
+                    return Ok(QueryResults::Boolean(answer));
+                }
                 let mut rows = Vec::new();
                 for solution in solutions {
-                    rows.push(Ok::<_, QueryEvaluationError>(
-                        solution.map_err(|e| invalid(e.to_string()))?,
-                    ));
+                    let solution = solution.map_err(|e| invalid(e.to_string()))?;
+                    rows.push(Ok::<_, QueryEvaluationError>(canonical_booleans(solution)));
                 }
                 Ok(QueryResults::Solutions(QuerySolutionIter::new(
                     variables, rows,
@@ -366,6 +426,36 @@ impl RemoteEndpoint {
             }
         }
     }
+}
+
+/// How often a running request looks at its cancellation token.
+const CANCEL_POLL: Duration = Duration::from_millis(20);
+
+/// `"1"^^xsd:boolean` as `"true"^^xsd:boolean` (and `"0"` as `"false"`): the same values,
+/// written as reti's own store writes them. Virtuoso answers every boolean in SPARQL results
+/// as 1 or 0 (while its graph serialisations keep `true`), which would make a front end's
+/// answers differ from the embedded server's byte for byte.
+fn canonical_booleans(solution: QuerySolution) -> QuerySolution {
+    let rewrite = solution.values().iter().any(|v| {
+        matches!(v, Some(Term::Literal(l)) if l.datatype() == xsd::BOOLEAN && matches!(l.value(), "1" | "0"))
+    });
+    if !rewrite {
+        return solution;
+    }
+    let variables: Arc<[Variable]> = solution.variables().into();
+    let values: Vec<Option<Term>> = solution
+        .values()
+        .iter()
+        .map(|v| match v {
+            Some(Term::Literal(l)) if l.datatype() == xsd::BOOLEAN => match l.value() {
+                "1" => Some(Literal::from(true).into()),
+                "0" => Some(Literal::from(false).into()),
+                _ => v.clone(),
+            },
+            _ => v.clone(),
+        })
+        .collect();
+    QuerySolution::from((variables, values))
 }
 
 /// An error with its causes: `error sending request: connection refused`.

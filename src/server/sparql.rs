@@ -18,9 +18,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{
-    CancellationToken, QueryDataset, QueryEvaluationError, QueryResults, SparqlEvaluator,
-};
+use oxigraph::sparql::{CancellationToken, QueryDataset, QueryEvaluationError, QueryResults};
 use spargebra::{Query, SparqlParser};
 use std::io::Write;
 use std::sync::Arc;
@@ -734,10 +732,10 @@ fn evaluate_serialized(
     limit: usize,
     token: &CancellationToken,
 ) -> Result<Vec<u8>, Failure> {
-    let evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
+    // a remote store's request is dropped when the token is cancelled
     let results = published
         .dataset
-        .evaluate(evaluator, query, dataset)
+        .evaluate_until(token, query, dataset)
         .map_err(|e| match e {
             BackendError::Query(crate::dataset::QueryError::Evaluation(e)) => {
                 if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) {

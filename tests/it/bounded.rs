@@ -74,7 +74,10 @@ async fn post_query(
     let client = builder.build().expect("client");
     let mut request = client
         .post(format!("{url}sparql"))
-        .header("accept", "application/sparql-results+json, text/turtle;q=0.5")
+        .header(
+            "accept",
+            "application/sparql-results+json, text/turtle;q=0.5",
+        )
         .header("content-type", "application/sparql-query")
         .body(query.to_owned());
     if let Some(f) = forwarded {

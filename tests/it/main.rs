@@ -22,6 +22,7 @@ mod shacl;
 mod site;
 mod store;
 mod synth;
+mod virtuoso;
 mod w3c;
 
 /// As in the reti binary: queries' memory budgets are kept by the allocator.
