@@ -49,7 +49,7 @@ use bytes::Bytes;
 use negotiate::{Lang, Repr};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
@@ -755,8 +755,9 @@ pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), PublishErr
     Ok(())
 }
 
-/// Reloads on SIGHUP and, with `watch`, whenever a file under the data or queries directory
-/// changes (polled every `interval`). Runs until the process ends; one rebuild at a time.
+/// Reloads on SIGHUP and, with `watch`, whenever a file under the data or queries directory,
+/// or the configuration file, changes (polled every `interval`). Runs until the process ends;
+/// one rebuild at a time.
 pub async fn reload_on_change(
     state: Arc<AppState>,
     options: BuildOptions,
@@ -765,7 +766,10 @@ pub async fn reload_on_change(
 ) {
     #[cfg(unix)]
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
-    let dirs = [options.data.clone(), options.queries.clone()];
+    // the catalog metadata (`reti.toml`) is read again too: its description names the networks
+    let config_file = options.config.file.path().map(Path::to_owned);
+    let mut dirs = vec![options.data.clone(), options.queries.clone()];
+    dirs.extend(config_file.clone());
     let fingerprint = {
         let dirs = dirs.clone();
         move || files_fingerprint(&dirs)
@@ -797,7 +801,16 @@ pub async fn reload_on_change(
             }
         };
         tracing::info!("reloading ({why})");
-        let options = options.clone();
+        let mut options = options.clone();
+        if let Some(file) = &config_file {
+            match Config::load(file) {
+                Ok(config) => options.config = config,
+                Err(e) => {
+                    tracing::error!("reload failed; still serving the last good data:\n{e}");
+                    continue;
+                }
+            }
+        }
         let reloading = Arc::clone(&state);
         match tokio::task::spawn_blocking(move || reload(&reloading, &options)).await {
             Ok(Ok(())) => {
@@ -809,8 +822,8 @@ pub async fn reload_on_change(
     }
 }
 
-/// Paths, sizes and modification times of every file under `dirs`: changes when a file is
-/// added, removed, or written.
+/// Paths, sizes and modification times of every file under `dirs` (or of `dirs` themselves,
+/// when files): changes when a file is added, removed, or written.
 fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     fn walk(dir: &std::path::Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -827,7 +840,13 @@ fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)
     }
     let mut out = Vec::new();
     for dir in dirs {
-        walk(dir, &mut out);
+        if dir.is_file() {
+            if let Ok(m) = std::fs::metadata(dir) {
+                out.push((dir.clone(), m.len(), m.modified().ok()));
+            }
+        } else {
+            walk(dir, &mut out);
+        }
     }
     out.sort();
     out
