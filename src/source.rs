@@ -451,8 +451,11 @@ fn markup_in(text: &str) -> Option<&str> {
                 .map(|e| &text[i..=i + e])
                 .filter(|m| m.len() <= 40)
         };
-        if b == b'<' && (next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?')) {
-            return end(b'>').or_else(|| text.get(i..(i + 2).min(text.len())));
+        if b == b'<'
+            && (next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?'))
+            && let Some(tag) = end(b'>')
+        {
+            return Some(tag);
         }
         if b == b'&'
             && (next.is_ascii_alphabetic() || next == b'#')
@@ -926,7 +929,9 @@ fn read_csv(
     for (i, name) in header.iter().enumerate() {
         let name = name.trim();
         let range = header_cells.get(i).cloned().unwrap_or(0..0);
-        let known = allowed.contains(&name)
+        // a spreadsheet may save empty columns after the last one used: nothing to read there
+        let known = name.is_empty()
+            || allowed.contains(&name)
             || per_language
                 .iter()
                 .any(|p| name.strip_prefix(p).is_some_and(|l| !l.is_empty()));
@@ -940,7 +945,7 @@ fn read_csv(
                 Some(suggestion),
             ));
         }
-        if columns.iter().any(|c| c == name) {
+        if !name.is_empty() && columns.iter().any(|c| c == name) {
             errors.push(file.diagnostic(
                 header_cells.get(i).cloned().unwrap_or(0..0),
                 format!("column `{name}` appears twice"),

@@ -164,7 +164,7 @@ pub async fn home(
         "license": p.config.licence,
         "keywords": p.config.keywords,
         "inLanguage": ["en", "it"],
-        "dateModified": view::iso_8601(p.modified),
+        "dateModified": super::iso_8601(p.modified),
         "distribution": p.dumps.iter().map(|d| serde_json::json!({
             "@type": "DataDownload",
             "contentUrl": p.url(&format!("dumps/{}", d.name)),
@@ -405,7 +405,7 @@ pub fn dumps_page(p: &Published, lang: Lang) -> String {
         chrome: Chrome::new(Some(p), lang, t.dumps_title, "dumps", false),
         dumps,
         modified: httpdate::fmt_http_date(p.modified),
-        modified_iso: view::iso_8601(p.modified),
+        modified_iso: super::iso_8601(p.modified),
     })
 }
 
