@@ -38,6 +38,7 @@ enum Command {
     /// scale tests (not real data).
     ///
     /// Example: reti synth --networks 10 --memberships 100000 --seed 1 -o /tmp/synth
+    #[command(verbatim_doc_comment)]
     Synth {
         /// Networks.
         #[arg(long, default_value_t = 10)]
@@ -63,6 +64,7 @@ enum Command {
     ///   reti serve --bind 0.0.0.0:8080 --base https://reti.example.org/
     ///   reti serve --sparql-endpoint http://store:7878/query --base https://reti.example.org/
     ///   curl -H 'Accept: text/turtle' -L http://localhost:7878/id/place/turin
+    #[command(verbatim_doc_comment)]
     Serve {
         /// Directory of source files (TOML and CSV).
         #[arg(long, default_value = "data", value_name = "DIR")]
@@ -147,12 +149,16 @@ enum Command {
     /// Examples:
     ///   reti check --data data
     ///   reti check --report
+    #[command(verbatim_doc_comment)]
     Check {
         #[command(flatten)]
         data: DataArgs,
         /// Also print the reconciliation report.
         #[arg(long)]
         report: bool,
+        /// Catalog metadata, checked too: its description should name every network.
+        #[arg(long, default_value = "reti.toml", value_name = "FILE")]
+        config: PathBuf,
     },
     /// Serialise the dataset (all graphs, or one) in an RDF format.
     ///
@@ -170,6 +176,7 @@ enum Command {
     ///   reti export --format nq --graph http://localhost:7878/graph/turin-networks-page
     ///   reti export --all -o dumps/
     ///   reti export --site public/ --base https://reti.example.org/
+    #[command(verbatim_doc_comment)]
     Export {
         #[command(flatten)]
         data: DataArgs,
@@ -208,6 +215,7 @@ enum Command {
     /// Examples:
     ///   reti query queries/networks-of-a-city.rq
     ///   reti query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+    #[command(verbatim_doc_comment)]
     Query {
         #[command(flatten)]
         data: DataArgs,
@@ -242,6 +250,7 @@ enum Command {
     ///   reti publish --to http://localhost:7879/store --query-endpoint http://localhost:7879/query
     ///   reti publish --to https://db.example.org/sparql-graph-crud-auth --user dba --password-env VIRTUOSO_PASSWORD --query-endpoint https://db.example.org/sparql
     ///   reti publish --to http://localhost:7879/store --dry-run
+    #[command(verbatim_doc_comment)]
     Publish {
         #[command(flatten)]
         data: DataArgs,
@@ -464,8 +473,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 data, base, bind, queries, config, settings, watch, remote, dumps_dir, store,
             ))
         }
-        Command::Check { data, report } => {
+        Command::Check {
+            data,
+            report,
+            config,
+        } => {
+            let config_file = config;
+            let config = crate::config::Config::load(&config_file)?;
             let dataset = build(&data)?;
+            for warning in description_warnings(&dataset, &config, &config_file)? {
+                eprintln!("{warning}");
+            }
             let mut out = std::io::stdout().lock();
             print_summary(&mut out, &data, &dataset)?;
             if report {
@@ -855,6 +873,64 @@ fn remote_failure(e: crate::backend::BackendError) -> Failure {
             error: anyhow::anyhow!("cannot serve the remote SPARQL store: {e}"),
         },
     }
+}
+
+/// The networks of the data that the dataset's description in `reti.toml` does not name, in
+/// English or in Italian: the description is what portals and search engines show, and it is
+/// written by hand, so a network added to the data is easily forgotten there.
+fn description_warnings(
+    dataset: &Dataset,
+    config: &crate::config::Config,
+    file: &std::path::Path,
+) -> Result<Vec<String>, Failure> {
+    let query = "PREFIX reti: <https://w3id.org/reti/ontology#> \
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#> \
+        SELECT ?network ?name WHERE { ?network a reti:Network . \
+        OPTIONAL { ?network skos:prefLabel|skos:altLabel ?name } }";
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    if let QueryResults::Solutions(rows) = dataset.query(query)? {
+        for row in rows {
+            let row = row?;
+            let Some(Term::NamedNode(network)) = row.get("network") else {
+                continue;
+            };
+            let entry = names.entry(network.as_str().to_owned()).or_default();
+            if let Some(Term::Literal(name)) = row.get("name") {
+                entry.push(name.value().to_owned());
+            }
+        }
+    }
+    let described = |text: &str, names: &[String]| {
+        let text = text.to_lowercase();
+        names.iter().any(|n| text.contains(&n.to_lowercase()))
+    };
+    let mut warnings = Vec::new();
+    for (network, names) in &names {
+        let slug = network.rsplit('/').next().unwrap_or(network);
+        let mut all = names.clone();
+        all.push(slug.to_owned());
+        let (en, it) = (
+            described(&config.description, &all),
+            described(&config.description_it, &all),
+        );
+        if en && it {
+            continue;
+        }
+        let key = match (en, it) {
+            (false, false) => "description and description_it do",
+            (false, true) => "description does",
+            _ => "description_it does",
+        };
+        let shown = names.first().map_or(slug, String::as_str);
+        warnings.push(format!(
+            "{}: warning: the {key} not mention the network `{slug}` ({shown})\n  help: \
+             add its name to the dataset's description in {}: catalogs and the home page \
+             show it",
+            file.display(),
+            file.display()
+        ));
+    }
+    Ok(warnings)
 }
 
 fn print_summary(out: &mut impl Write, data: &DataArgs, dataset: &Dataset) -> std::io::Result<()> {

@@ -134,7 +134,37 @@ pub struct Config {
     pub spatial: Vec<String>,
     /// Bounding boxes and centroids of the `spatial` IRIs (TOML: `[[spatial_geometry]]`).
     pub spatial_geometry: Vec<SpatialGeometry>,
+    /// The file this was read from, so that a reload reads it again (the catalog's
+    /// description is edited there when a network is added).
+    #[serde(skip)]
+    pub file: ConfigFile,
 }
+
+/// Where a [`Config`] was read from. It is not part of what is published: two servers given
+/// the same settings from files in different places publish the same catalog (and ETags).
+#[derive(Clone, Default)]
+pub struct ConfigFile(Option<std::path::PathBuf>);
+
+impl ConfigFile {
+    /// The file, if the configuration was read from one.
+    pub fn path(&self) -> Option<&Path> {
+        self.0.as_deref()
+    }
+}
+
+impl std::fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfigFile")
+    }
+}
+
+impl PartialEq for ConfigFile {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ConfigFile {}
 
 impl Default for Config {
     fn default() -> Self {
@@ -142,11 +172,11 @@ impl Default for Config {
             title: "Networks of cities".into(),
             title_it: "Reti di città".into(),
             description: "Which cities belong to which networks (UNESCO Creative Cities Network, \
-                Eurocities, GAI, BJCEM, the coordination of Italy's creative cities), in which role \
+                Eurocities, GAI, BJCEM, the Coordination of the Italian UNESCO Creative Cities), in which role \
                 and field, since when, and according to which source."
                 .into(),
             description_it: "Quali città appartengono a quali reti (Rete delle città creative \
-                UNESCO, Eurocities, GAI, BJCEM, coordinamento delle città creative italiane), con \
+                UNESCO, Eurocities, GAI, BJCEM, Coordinamento delle Città creative UNESCO italiane), con \
                 quale ruolo e in quale ambito, da quando e secondo quale fonte."
                 .into(),
             identifier: "reti-city-networks".into(),
@@ -207,13 +237,21 @@ impl Default for Config {
                 ),
                 centroid: Some("POINT(12.57 42.50)".into()),
             }],
+            file: ConfigFile::default(),
         }
     }
 }
 
 impl Config {
-    /// Reads `path`; a missing file gives the defaults.
+    /// Reads `path`; a missing file gives the defaults. Either way, a reload reads `path` again.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        Self::read(path).map(|mut config| {
+            config.file = ConfigFile(Some(path.to_owned()));
+            config
+        })
+    }
+
+    fn read(path: &Path) -> Result<Self, ConfigError> {
         let shown = path.display().to_string();
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -227,12 +265,17 @@ impl Config {
         };
         toml::from_str(&text).map_err(|e| {
             let file = crate::diagnostic::SourceText::new(path.to_owned(), text.clone());
-            let (line, column) = file.line_column(e.span().map_or(0, |s| s.start));
+            let span = e.span().unwrap_or(0..0);
+            let (line, column) = file.line_column(span.start);
+            let mut message = e.message().trim().to_owned();
+            if let Some(help) = crate::source::type_error_help(&text, &span, &message) {
+                message = format!("{message}\n  help: {help}");
+            }
             ConfigError::Invalid {
                 path: shown,
                 line,
                 column,
-                message: e.message().trim().to_owned(),
+                message,
             }
         })
     }

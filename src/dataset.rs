@@ -353,6 +353,7 @@ impl Dataset {
         let loaded = source::load_dir(data_dir)?;
         let built = Model::build(&loaded.records);
         let files = loaded.files;
+        let source_warnings = loaded.warnings.clone();
         let model = match built {
             Ok(model) if loaded.diagnostics.is_empty() => {
                 // The model holds all it needs: free the records before the store grows.
@@ -398,10 +399,12 @@ impl Dataset {
         if !violations.is_empty() {
             return Err(BuildError::Invalid(violations));
         }
-        for warning in &warnings.0 {
+        let mut all = source_warnings;
+        all.0.extend(warnings.0);
+        for warning in &all.0 {
             eprintln!("{warning}");
         }
-        dataset.warnings = warnings;
+        dataset.warnings = all;
         Ok(dataset)
     }
 

@@ -96,6 +96,16 @@ impl SourceText {
         })
     }
 
+    /// Indexes `text` with the given line starts (a CSV file's rows, where a quoted cell may
+    /// hold a line break); `line_starts` begins with 0 and ascends.
+    pub fn with_line_starts(path: PathBuf, text: String, line_starts: Vec<usize>) -> Arc<Self> {
+        Arc::new(Self {
+            path,
+            text,
+            line_starts,
+        })
+    }
+
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.path

@@ -513,7 +513,7 @@ struct Builder<'r> {
     /// Where each entity was first written, for "defined here" hints.
     first_seen: HashMap<(char, usize), (String, usize)>,
     /// Slugs of the figures so far (a place's population is one: there may be many).
-    figure_slugs: std::collections::HashSet<String>,
+    figure_slugs: HashMap<String, Origin>,
 }
 
 impl Model {
@@ -718,17 +718,21 @@ impl Builder<'_> {
 
     fn sources(&mut self) {
         let records = self.records;
+        let mut declared: HashMap<&str, Origin> = HashMap::new();
         for r in &records.sources {
             let s = &r.value;
             if !self.check_slug(r, &s.slug) {
                 continue;
             }
-            if let Some(&id) = self.source_ids.get(s.slug.get_ref()) {
-                let _ = id;
+            if let Some(first) = declared.get(s.slug.get_ref().as_str()) {
+                let message = format!(
+                    "source `{}` is declared twice: first at {first}",
+                    s.slug.get_ref()
+                );
                 self.error(
                     r,
                     s.slug.span(),
-                    format!("source `{}` is declared twice", s.slug.get_ref()),
+                    message,
                     Some("give each source one [[source]] record".into()),
                 );
                 continue;
@@ -755,6 +759,7 @@ impl Builder<'_> {
             if s.title.get_ref().trim().is_empty() {
                 self.error(r, s.title.span(), "a source needs a title", None);
             }
+            declared.insert(s.slug.get_ref().as_str(), Origin::of(r));
             self.source_ids
                 .insert(s.slug.get_ref().clone(), self.model.sources.len());
             self.model.sources.push(Source {
@@ -779,7 +784,7 @@ impl Builder<'_> {
             (Scheme::Roles, &records.roles),
             (Scheme::Measures, &records.measures),
         ] {
-            let mut seen: HashMap<(String, SourceId), ()> = HashMap::new();
+            let mut seen: HashMap<(String, SourceId), Origin> = HashMap::new();
             for r in list {
                 let c: &ConceptRecord = &r.value;
                 if !self.check_slug(r, &c.slug) {
@@ -789,8 +794,8 @@ impl Builder<'_> {
                     continue;
                 };
                 let slug = c.slug.get_ref().clone();
-                if seen.insert((slug.clone(), source), ()).is_some() {
-                    self.duplicate(r, &c.slug, scheme.concept_kind(), source);
+                if let Some(first) = seen.insert((slug.clone(), source), Origin::of(r)) {
+                    self.duplicate(r, &c.slug, scheme.concept_kind(), source, &first);
                     continue;
                 }
                 let labels = self.labels(r, &c.name, &c.alt_names, &c.hidden_names, &c.description);
@@ -824,13 +829,20 @@ impl Builder<'_> {
         }
     }
 
-    fn duplicate<T>(&mut self, r: &Record<T>, slug: &Text, kind: &str, source: SourceId) {
+    fn duplicate<T>(
+        &mut self,
+        r: &Record<T>,
+        slug: &Text,
+        kind: &str,
+        source: SourceId,
+        first: &Origin,
+    ) {
         let source = self.model.sources[source].slug.clone();
         self.error(
             r,
             slug.span(),
             format!(
-                "duplicate {kind} `{}`: source `{source}` already has a record for it",
+                "duplicate {kind} `{}`: source `{source}` already has a record for it, at {first}",
                 slug.get_ref()
             ),
             Some("merge the two records, or give this one another source".into()),
@@ -1044,7 +1056,7 @@ impl Builder<'_> {
 
     fn orgs(&mut self) {
         let records = self.records;
-        let mut seen: HashMap<(OrgId, SourceId), ()> = HashMap::new();
+        let mut seen: HashMap<(OrgId, SourceId), Origin> = HashMap::new();
         for list in [&records.networks, &records.units, &records.organizations] {
             for r in list {
                 let o: &OrgRecord = &r.value;
@@ -1057,8 +1069,9 @@ impl Builder<'_> {
                 let Some(source) = self.source_of(r, &o.source) else {
                     continue;
                 };
-                if seen.insert((id, source), ()).is_some() {
-                    self.duplicate(r, &o.slug, self.model.orgs[id].kind.as_str(), source);
+                if let Some(first) = seen.insert((id, source), Origin::of(r)) {
+                    let kind = self.model.orgs[id].kind.as_str();
+                    self.duplicate(r, &o.slug, kind, source, &first);
                     continue;
                 }
                 let labels = self.labels(r, &o.name, &o.alt_names, &o.hidden_names, &o.description);
@@ -1139,7 +1152,7 @@ impl Builder<'_> {
 
     fn places(&mut self) {
         let records = self.records;
-        let mut seen: HashMap<(PlaceId, SourceId), ()> = HashMap::new();
+        let mut seen: HashMap<(PlaceId, SourceId), Origin> = HashMap::new();
         let digits =
             |n: usize| move |s: &str| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
         let upper =
@@ -1155,8 +1168,8 @@ impl Builder<'_> {
             let Some(source) = self.source_of(r, &p.source) else {
                 continue;
             };
-            if seen.insert((id, source), ()).is_some() {
-                self.duplicate(r, &p.slug, "place", source);
+            if let Some(first) = seen.insert((id, source), Origin::of(r)) {
+                self.duplicate(r, &p.slug, "place", source, &first);
                 continue;
             }
             let kind = self.model.places[id].kind;
@@ -1297,7 +1310,7 @@ impl Builder<'_> {
     fn sites(&mut self) {
         let records = self.records;
         let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut seen: HashMap<(usize, SourceId), ()> = HashMap::new();
+        let mut seen: HashMap<(usize, SourceId), Origin> = HashMap::new();
         // (organisation, place, first record) per site, filled by whichever records state them
         let mut located: Vec<(Option<OrgId>, Option<PlaceId>, &Record<SiteRecord>)> = Vec::new();
         let mut claims: Vec<Vec<Claim<SiteFacts>>> = Vec::new();
@@ -1327,8 +1340,8 @@ impl Builder<'_> {
             }
             *known_org = known_org.or(org);
             *known_place = known_place.or(place);
-            if seen.insert((id, source), ()).is_some() {
-                self.duplicate(r, &s.slug, "site", source);
+            if let Some(first) = seen.insert((id, source), Origin::of(r)) {
+                self.duplicate(r, &s.slug, "site", source, &first);
                 continue;
             }
             claims[id].push(Claim {
@@ -1488,17 +1501,18 @@ impl Builder<'_> {
                 continue;
             }
             // a source states a membership once: its claims say which sources have
-            if self.model.memberships[id]
+            if let Some(first) = self.model.memberships[id]
                 .claims
                 .iter()
-                .any(|c| c.source == source)
+                .find(|c| c.source == source)
             {
                 let msg = format!(
-                    "duplicate membership: source `{}` already says `{}` is {} of `{}`",
+                    "duplicate membership: source `{}` already says `{}` is {} of `{}`, at {}",
                     self.model.sources[source].slug,
                     self.model.places[member].slug,
                     self.model.concepts[role].slug,
-                    self.model.orgs[org].slug
+                    self.model.orgs[org].slug,
+                    first.origin
                 );
                 self.error(
                     r,
@@ -1542,11 +1556,11 @@ impl Builder<'_> {
         if let Some(d) = date {
             slug = format!("{slug}-{d}");
         }
-        if !self.figure_slugs.insert(slug.clone()) {
-            self.error(r, span, format!("duplicate figure `{slug}`: this source already states this measure for this date"), Some("keep one record, or give the figures different dates".into()));
+        let origin = Origin::at(r, span.start);
+        if let Some(first) = self.figure_slugs.insert(slug.clone(), origin.clone()) {
+            self.error(r, span, format!("duplicate figure `{slug}`: this source already states this measure for this date, at {first}"), Some("keep one record, or give the figures different dates".into()));
             return;
         }
-        let origin = Origin::at(r, span.start);
         self.model.figures.push(Figure {
             origin,
             slug,

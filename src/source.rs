@@ -300,6 +300,8 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// How many files were read.
     pub files: usize,
+    /// What is accepted but probably a mistake (markup in a name).
+    pub warnings: Diagnostics,
 }
 
 /// Reads every `*.toml`, `*.places.csv` and `*.memberships.csv` file under `dir`, recursively,
@@ -334,7 +336,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, SourceError> {
             continue;
         };
         loaded.files += 1;
-        let file = match read_text(&path) {
+        let file = match read_text(&path, !matches!(kind, FileKind::Toml)) {
             Ok(file) => file,
             Err(d) => {
                 loaded.diagnostics.0.push(d);
@@ -348,7 +350,124 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, SourceError> {
         };
         loaded.diagnostics.0.extend(result);
     }
+    loaded.warnings = markup_warnings(&loaded.records);
     Ok(loaded)
+}
+
+/// Names and descriptions that hold markup (`<script>`, `<b>`, `&amp;`): they are published
+/// as text, escaped on every page, so a reader sees the tags themselves; they are most likely
+/// pasted from a web page, or an attempt to inject a script.
+fn markup_warnings(records: &Records) -> Diagnostics {
+    let mut warnings = Vec::new();
+    let mut check = |file: &Arc<SourceText>, span: Range<usize>, what: &str, text: &str| {
+        if let Some(markup) = markup_in(text) {
+            warnings.push(file.diagnostic(
+                span,
+                format!(
+                    "warning: the {what} `{}` contains markup (`{markup}`); it is published as \
+                     text, so readers will see the markup itself",
+                    text.trim()
+                ),
+                Some(
+                    "write plain text: no HTML tags or entities (use the character itself)".into(),
+                ),
+            ));
+        }
+    };
+    fn texts<'a>(
+        names: &'a [Option<&'a Names>],
+        lists: &'a [Option<&'a NameLists>],
+    ) -> impl Iterator<Item = (Range<usize>, &'a str)> {
+        names
+            .iter()
+            .flatten()
+            .flat_map(|n| n.get_ref().values().map(|v| (n.span(), v.as_str())))
+            .chain(lists.iter().flatten().flat_map(|l| {
+                l.get_ref()
+                    .values()
+                    .flatten()
+                    .map(|v| (l.span(), v.as_str()))
+            }))
+    }
+    for r in &records.sources {
+        check(
+            &r.file,
+            r.value.title.span(),
+            "title",
+            r.value.title.get_ref(),
+        );
+    }
+    for r in records
+        .fields
+        .iter()
+        .chain(&records.roles)
+        .chain(&records.measures)
+    {
+        let v = &r.value;
+        let names = [v.name.as_ref(), v.description.as_ref()];
+        let lists = [v.alt_names.as_ref(), v.hidden_names.as_ref()];
+        for (span, text) in texts(&names, &lists) {
+            check(&r.file, span, "name", text);
+        }
+    }
+    for r in records
+        .networks
+        .iter()
+        .chain(&records.units)
+        .chain(&records.organizations)
+    {
+        let v = &r.value;
+        let names = [v.name.as_ref(), v.description.as_ref()];
+        let lists = [v.alt_names.as_ref(), v.hidden_names.as_ref()];
+        for (span, text) in texts(&names, &lists) {
+            check(&r.file, span, "name", text);
+        }
+    }
+    for r in &records.places {
+        let v = &r.value;
+        let names = [v.name.as_ref(), v.description.as_ref()];
+        let lists = [v.alt_names.as_ref(), v.hidden_names.as_ref()];
+        for (span, text) in texts(&names, &lists) {
+            check(&r.file, span, "name", text);
+        }
+    }
+    for r in &records.sites {
+        for (span, text) in texts(&[r.value.name.as_ref()], &[]) {
+            check(&r.file, span, "name", text);
+        }
+    }
+    Diagnostics(warnings)
+}
+
+/// The first HTML tag (`<b>`, `</i>`, `<!--`) or character reference (`&amp;`, `&#233;`) in
+/// `text`.
+fn markup_in(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+        let end = |close: u8| {
+            text[i..]
+                .find(close as char)
+                .map(|e| &text[i..=i + e])
+                .filter(|m| m.len() <= 40)
+        };
+        if b == b'<'
+            && (next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?'))
+            && let Some(tag) = end(b'>')
+        {
+            return Some(tag);
+        }
+        if b == b'&'
+            && (next.is_ascii_alphabetic() || next == b'#')
+            && let Some(m) = end(b';')
+            && m[1..m.len() - 1]
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'#')
+        {
+            return Some(m);
+        }
+    }
+    None
 }
 
 enum FileKind {
@@ -380,30 +499,125 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> 
     Ok(())
 }
 
-/// Reads a file as UTF-8, pointing at the first byte that is not.
-fn read_text(path: &Path) -> Result<Arc<SourceText>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic {
+/// Reads a file as UTF-8 without the byte-order mark spreadsheets write, pointing at the first
+/// line that is not UTF-8 (one problem per file: every later line of a Windows-1252 file would
+/// be wrong the same way). A CSV file's lines are its rows, as a spreadsheet numbers them.
+fn read_text(path: &Path, csv: bool) -> Result<Arc<SourceText>, Diagnostic> {
+    let mut bytes = std::fs::read(path).map_err(|e| Diagnostic {
         file: path.to_owned(),
         line: 1,
         column: 1,
         message: format!("cannot read the file: {e}"),
         help: None,
     })?;
+    if bytes.starts_with(UTF8_BOM) {
+        bytes.drain(..UTF8_BOM.len());
+    }
     match String::from_utf8(bytes) {
+        Ok(text) if csv => {
+            let rows = csv_row_starts(&text, csv_delimiter(&text));
+            Ok(SourceText::with_line_starts(path.to_owned(), text, rows))
+        }
         Ok(text) => Ok(SourceText::new(path.to_owned(), text)),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
+            let line_start = bytes[..valid]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let line_end = bytes[valid..]
+                .iter()
+                .position(|&b| b == b'\n' || b == b'\r')
+                .map_or(bytes.len(), |i| valid + i);
+            // what the line says if it was saved as Latin-1 / Windows-1252, which is what
+            // spreadsheets on Windows write when not asked for UTF-8
+            let shown: String = bytes[line_start..line_end]
+                .iter()
+                .map(|&b| match b {
+                    0x20..=0x7E | 0xA0..=0xFF => char::from(b),
+                    _ => '?',
+                })
+                .collect();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let text = if csv {
+                let rows = csv_row_starts(&prefix, csv_delimiter(&prefix));
+                SourceText::with_line_starts(path.to_owned(), prefix, rows)
+            } else {
+                SourceText::new(path.to_owned(), prefix)
+            };
+            let (line, _) = text.line_column(valid);
             let bad = bytes[valid];
-            let text = SourceText::new(path.to_owned(), prefix);
+            let help = if csv {
+                "save it as \"CSV UTF-8\": in Excel, File > Save As > \"CSV UTF-8 (Comma delimited) \
+                 (*.csv)\"; in LibreOffice, Save As > Text CSV with Character set \"Unicode \
+                 (UTF-8)\"; Google Sheets always downloads UTF-8"
+            } else {
+                "save it as UTF-8 (in your editor's encoding menu, or Save As > Encoding: UTF-8)"
+            };
             Err(text.diagnostic(
                 valid..valid,
-                format!("the file is not valid UTF-8 (byte 0x{bad:02X})"),
-                Some("save the file as UTF-8 (files from spreadsheets are often Latin-1 or Windows-1252)".into()),
+                format!(
+                    "the file is not UTF-8: line {line} has the byte 0x{bad:02X} \
+                     (`{}` if read as Windows-1252 or Latin-1); the file was probably saved by an \
+                     old spreadsheet or editor in a Windows encoding",
+                    shown.trim()
+                ),
+                Some(help.into()),
             ))
         }
     }
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The separator of a CSV file, from its header: `;` when the header has semicolons and no
+/// commas (Excel in Italian, French or German locales saves "CSV" so), `\t` for a header of
+/// tabs only, else `,`. Header cells are column names, which hold neither.
+fn csv_delimiter(text: &str) -> u8 {
+    let header = text.split(['\n', '\r']).next().unwrap_or("");
+    let has = |c: char| header.contains(c);
+    if !has(',') && has(';') {
+        b';'
+    } else if !has(',') && !has(';') && has('\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Where each row of a CSV file starts: after every line break that is not inside a quoted
+/// cell, so that a cell holding a line break (a spreadsheet writes it quoted) does not shift the
+/// numbers of the rows below, and row numbers are those a spreadsheet shows (the header is
+/// row 1). A quote opens a quoted cell only at the start of a cell, as in the CSV reader.
+fn csv_row_starts(text: &str, delimiter: u8) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut quoted = false;
+    let mut cell_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && cell_start {
+            quoted = true;
+            cell_start = false;
+        } else if b == b'\n' {
+            starts.push(i + 1);
+            cell_start = true;
+        } else {
+            cell_start = b == delimiter || b == b'\r';
+        }
+        i += 1;
+    }
+    starts
 }
 
 fn read_toml(file: &Arc<SourceText>, records: &mut Records) -> Vec<Diagnostic> {
@@ -509,11 +723,58 @@ impl Records {
     }
 }
 
-/// Turns a TOML error into a diagnostic, suggesting the nearest key for an unknown one.
+/// Turns a TOML error into a diagnostic, suggesting the nearest key for an unknown one and
+/// the right way to write a value of the wrong type.
 fn toml_diagnostic(file: &SourceText, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim().to_owned();
-    let help = unknown_field_help(&message);
-    file.diagnostic(e.span().unwrap_or(0..0), message, help)
+    let span = e.span().unwrap_or(0..0);
+    let help =
+        unknown_field_help(&message).or_else(|| type_error_help(file.text(), &span, &message));
+    file.diagnostic(span, message, help)
+}
+
+/// serde says "invalid type: integer `1990`, expected a string" for `founded = 1990`: say what
+/// to write instead (`write founded = "1990"`). `span` is the value's, in `text`.
+pub(crate) fn type_error_help(text: &str, span: &Range<usize>, message: &str) -> Option<String> {
+    let rest = message.strip_prefix("invalid type: ")?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    let value = text.get(span.clone())?.trim();
+    // the key is what stands before `=` on the value's line
+    let line_start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let key = text
+        .get(line_start..span.start)?
+        .trim_end()
+        .strip_suffix('=')?
+        .trim();
+    let key = if key.is_empty() || key.contains(['[', '{', ',']) {
+        "the key"
+    } else {
+        key
+    };
+    let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
+    let write = if expected.contains("string") && !found.starts_with("string") {
+        format!(
+            "{key} = \"{}\"",
+            value.replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    } else if (expected.contains("integer")
+        || expected.starts_with("i64")
+        || expected.starts_with("u64"))
+        && found.starts_with("string")
+        && !unquoted.is_empty()
+        && unquoted.bytes().all(|b| b.is_ascii_digit())
+    {
+        format!("{key} = {unquoted}")
+    } else if expected.contains("bool") && found.starts_with("string") {
+        format!("{key} = true (or false), without quotes")
+    } else if (expected.contains("sequence") || expected.contains("array"))
+        && found.starts_with("string")
+    {
+        format!("{key} = [{value}]")
+    } else {
+        return None;
+    };
+    Some(format!("write {write}"))
 }
 
 /// serde says "unknown field `nam`, expected one of `slug`, `name`": suggest `name`.
@@ -647,9 +908,11 @@ fn read_csv(
         ));
         return;
     }
+    let delimiter = csv_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut header = csv::StringRecord::new();
     match reader.read_record(&mut header) {
@@ -661,12 +924,14 @@ fn read_csv(
         }
     }
     let mut header_cells = Vec::new();
-    cell_ranges(text, 0, &mut header_cells);
+    cell_ranges(text, 0, delimiter, &mut header_cells);
     let mut columns: Vec<String> = Vec::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim();
         let range = header_cells.get(i).cloned().unwrap_or(0..0);
-        let known = allowed.contains(&name)
+        // a spreadsheet may save empty columns after the last one used: nothing to read there
+        let known = name.is_empty()
+            || allowed.contains(&name)
             || per_language
                 .iter()
                 .any(|p| name.strip_prefix(p).is_some_and(|l| !l.is_empty()));
@@ -680,7 +945,7 @@ fn read_csv(
                 Some(suggestion),
             ));
         }
-        if columns.iter().any(|c| c == name) {
+        if !name.is_empty() && columns.iter().any(|c| c == name) {
             errors.push(file.diagnostic(
                 header_cells.get(i).cloned().unwrap_or(0..0),
                 format!("column `{name}` appears twice"),
@@ -711,11 +976,15 @@ fn read_csv(
                 continue;
             }
         }
-        let start = row.position().map_or(0, |p| p.byte() as usize);
+        // after a CRLF line end, the reader's position is the LF's: the row starts after it
+        let mut start = row.position().map_or(0, |p| p.byte() as usize);
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        cell_ranges(text, start, &mut ranges);
+        cell_ranges(text, start, delimiter, &mut ranges);
         if row.len() != columns.len() {
             errors.push(file.diagnostic(
                 start..start,
@@ -724,7 +993,10 @@ fn read_csv(
                     row.len(),
                     columns.len()
                 ),
-                Some("check for a missing or extra comma; quote cells that contain commas".into()),
+                Some(format!(
+                    "check for a missing or extra `{0}`; quote cells that contain `{0}`",
+                    char::from(delimiter)
+                )),
             ));
             continue;
         }
@@ -746,7 +1018,7 @@ fn csv_error(file: &SourceText, e: &csv::Error) -> Diagnostic {
 
 /// Byte ranges of the cells of the CSV record that starts at `start` (quotes included), into
 /// `ranges` (emptied first).
-fn cell_ranges(text: &str, start: usize, ranges: &mut Vec<Range<usize>>) {
+fn cell_ranges(text: &str, start: usize, delimiter: u8, ranges: &mut Vec<Range<usize>>) {
     let bytes = text.as_bytes();
     ranges.clear();
     let mut i = start;
@@ -766,11 +1038,11 @@ fn cell_ranges(text: &str, start: usize, ranges: &mut Vec<Range<usize>>) {
                 i += 1;
             }
         }
-        while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r') {
+        while i < bytes.len() && bytes[i] != delimiter && !matches!(bytes[i], b'\n' | b'\r') {
             i += 1;
         }
         ranges.push(cell_start..i);
-        if bytes.get(i) == Some(&b',') {
+        if bytes.get(i) == Some(&delimiter) {
             i += 1;
         } else {
             return;
@@ -876,10 +1148,45 @@ mod tests {
         let text = "a,\"b, c\",d\nx,y,z\n";
         // what the buffer held before is replaced
         let mut ranges = Vec::from([99..99, 100..100]);
-        cell_ranges(text, 0, &mut ranges);
+        cell_ranges(text, 0, b',', &mut ranges);
         assert_eq!(ranges, vec![0..1, 2..8, 9..10]);
-        cell_ranges(text, 11, &mut ranges);
+        cell_ranges(text, 11, b',', &mut ranges);
         assert_eq!(ranges, vec![11..12, 13..14, 15..16]);
+    }
+
+    #[test]
+    fn type_errors_say_what_to_write() {
+        let text = "[[network]]\nslug = \"x\"\nfounded = 1990\n";
+        let start = text.find("1990").unwrap_or(0);
+        let help = type_error_help(
+            text,
+            &(start..start + 4),
+            "invalid type: integer `1990`, expected a string",
+        );
+        assert_eq!(help.as_deref(), Some("write founded = \"1990\""));
+        let text = "present_in = \"italy\"\n";
+        let help = type_error_help(
+            text,
+            &(13..20),
+            "invalid type: string \"italy\", expected a sequence",
+        );
+        assert_eq!(help.as_deref(), Some("write present_in = [\"italy\"]"));
+    }
+
+    #[test]
+    fn csv_rows_are_counted_as_a_spreadsheet_does() {
+        // a quoted cell with a line break is one row; CRLF ends a row like LF
+        let text = "a;b\r\n\"x\ny\";2\r\nz;3\r\n";
+        assert_eq!(csv_delimiter(text), b';');
+        assert_eq!(csv_row_starts(text, b';'), vec![0, 5, 14, 19]);
+        assert_eq!(csv_delimiter("a,b;c\n"), b',');
+    }
+
+    #[test]
+    fn markup_is_found_and_plain_text_is_not() {
+        assert_eq!(markup_in("<script>alert(1)</script>"), Some("<script>"));
+        assert_eq!(markup_in("Forlì &amp; Cesena"), Some("&amp;"));
+        assert_eq!(markup_in("Turin < Milan & Rome; a<b"), None);
     }
 
     #[test]

@@ -50,7 +50,7 @@ use bytes::Bytes;
 use negotiate::{Lang, Repr};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
@@ -826,8 +826,9 @@ pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), PublishErr
     Ok(())
 }
 
-/// Reloads on SIGHUP and, with `watch`, whenever a file under the data or queries directory
-/// changes (polled every `interval`). Runs until the process ends; one rebuild at a time.
+/// Reloads on SIGHUP and, with `watch`, whenever a file under the data or queries directory,
+/// or the configuration file, changes (polled every `interval`). Runs until the process ends;
+/// one rebuild at a time.
 pub async fn reload_on_change(
     state: Arc<AppState>,
     options: BuildOptions,
@@ -836,7 +837,10 @@ pub async fn reload_on_change(
 ) {
     #[cfg(unix)]
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
-    let dirs = [options.data.clone(), options.queries.clone()];
+    // the catalog metadata (`reti.toml`) is read again too: its description names the networks
+    let config_file = options.config.file.path().map(Path::to_owned);
+    let mut dirs = vec![options.data.clone(), options.queries.clone()];
+    dirs.extend(config_file.clone());
     let fingerprint = {
         let dirs = dirs.clone();
         move || files_fingerprint(&dirs)
@@ -868,7 +872,16 @@ pub async fn reload_on_change(
             }
         };
         tracing::info!("reloading ({why})");
-        let options = options.clone();
+        let mut options = options.clone();
+        if let Some(file) = &config_file {
+            match Config::load(file) {
+                Ok(config) => options.config = config,
+                Err(e) => {
+                    tracing::error!("reload failed; still serving the last good data:\n{e}");
+                    continue;
+                }
+            }
+        }
         let reloading = Arc::clone(&state);
         match tokio::task::spawn_blocking(move || reload(&reloading, &options)).await {
             Ok(Ok(())) => {
@@ -880,8 +893,8 @@ pub async fn reload_on_change(
     }
 }
 
-/// Paths, sizes and modification times of every file under `dirs`: changes when a file is
-/// added, removed, or written.
+/// Paths, sizes and modification times of every file under `dirs` (or of `dirs` themselves,
+/// when files): changes when a file is added, removed, or written.
 fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     fn walk(dir: &std::path::Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -898,7 +911,13 @@ fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)
     }
     let mut out = Vec::new();
     for dir in dirs {
-        walk(dir, &mut out);
+        if dir.is_file() {
+            if let Ok(m) = std::fs::metadata(dir) {
+                out.push((dir.clone(), m.len(), m.modified().ok()));
+            }
+        } else {
+            walk(dir, &mut out);
+        }
     }
     out.sort();
     out
@@ -925,4 +944,40 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests under way");
+}
+
+/// A time as ISO 8601 in UTC (`2026-12-07T22:27:36Z`): what schema.org's dates and the
+/// `datetime` attribute of `<time>` expect (the HTTP date format is for headers only).
+pub fn iso_8601(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod iso_tests {
+    #[test]
+    fn iso_8601_in_utc() {
+        let t =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400 + 3_723);
+        assert_eq!(super::iso_8601(t), "2000-02-29T01:02:03Z");
+    }
 }

@@ -164,7 +164,7 @@ pub async fn home(
         "license": p.config.licence,
         "keywords": p.config.keywords,
         "inLanguage": ["en", "it"],
-        "dateModified": httpdate::fmt_http_date(p.modified),
+        "dateModified": super::iso_8601(p.modified),
         "distribution": p.dumps.iter().filter(|d| !d.compressed).map(|d| serde_json::json!({
             "@type": "DataDownload",
             "contentUrl": p.url(&format!("dumps/{}", d.name)),
@@ -383,6 +383,7 @@ struct DumpsPage {
     chrome: Chrome,
     dumps: Vec<DumpRow>,
     modified: String,
+    modified_iso: String,
 }
 
 /// The dumps.
@@ -408,6 +409,7 @@ pub fn dumps_page(p: &Published, lang: Lang) -> String {
         chrome: Chrome::new(Some(p), lang, t.dumps_title, "dumps", false),
         dumps,
         modified: httpdate::fmt_http_date(p.modified),
+        modified_iso: super::iso_8601(p.modified),
     })
 }
 

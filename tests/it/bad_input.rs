@@ -281,9 +281,12 @@ fn wrong_encoding() {
     let stderr = f.expect(
         "places/other.toml",
         position(&text, at),
-        "not valid UTF-8 (byte 0xE9)",
+        &format!(
+            "the file is not UTF-8: line {} has the byte 0xE9",
+            position(&text, at).0
+        ),
     );
-    assert!(stderr.contains("save the file as UTF-8"), "{stderr}");
+    assert!(stderr.contains("save it as UTF-8"), "{stderr}");
 }
 
 #[test]

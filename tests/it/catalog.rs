@@ -660,8 +660,49 @@ fn context_jsonld_is_the_context_of_the_dumps() {
 }
 
 #[test]
-fn the_example_reti_toml_spells_out_the_defaults() {
-    let config =
-        reti::config::Config::load(&crate::root().join("reti.toml")).expect("reti.toml is valid");
-    assert_eq!(config, reti::config::Config::default());
+fn the_example_reti_toml_is_valid_and_documents_every_key() {
+    // the publisher edits its values (the description, when a network is added): what must
+    // hold is that it loads and that it shows every key there is, set or commented out
+    let text = std::fs::read_to_string(crate::root().join("reti.toml")).expect("reti.toml");
+    reti::config::Config::load(&crate::root().join("reti.toml")).expect("reti.toml is valid");
+    // serde lists the keys it knows when it meets one it does not
+    let keys = |toml: &str| -> Vec<String> {
+        let e = toml::from_str::<reti::config::Config>(toml).expect_err("unknown key");
+        let message = e.message().to_owned();
+        // "expected one of `a`, `b`, `c`", or "expected `a` or `b`"
+        let expected = message.split_once(", expected ").expect("keys").1;
+        expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut missing = Vec::new();
+    for (table, keys) in [
+        ("", keys("no_such_key = 1")),
+        (
+            "publisher",
+            keys("[publisher]\nname = \"x\"\nno_such_key = 1"),
+        ),
+        ("contact", keys("[contact]\nno_such_key = 1")),
+        (
+            "spatial_geometry",
+            keys("[[spatial_geometry]]\nno_such_key = 1"),
+        ),
+    ] {
+        assert!(keys.len() > 1, "{table}: {keys:?}");
+        for key in keys {
+            let documented = text.lines().any(|l| {
+                let l = l.trim_start_matches(['#', ' ']);
+                l.starts_with(&format!("{key} ="))
+                    || l.starts_with(&format!("[{key}]"))
+                    || l.starts_with(&format!("[[{key}]]"))
+            });
+            if !documented {
+                missing.push(format!("{table}.{key}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "reti.toml does not show {missing:?}");
 }

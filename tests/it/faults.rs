@@ -119,7 +119,7 @@ fn a_reload_swaps_in_the_new_data_and_a_failed_one_keeps_the_last_good() {
 }
 
 /// `reti serve` on `data`, with the address it printed.
-fn spawn_serve(data: &Path, extra: &[&str]) -> (Child, String) {
+pub(crate) fn spawn_serve(data: &Path, extra: &[&str]) -> (Child, String) {
     let mut child = reti()
         .args(["serve", "--bind", "127.0.0.1:0", "--data"])
         .arg(data)
@@ -147,7 +147,7 @@ fn etag_of(runtime: &tokio::runtime::Runtime, url: &str) -> String {
     )
 }
 
-fn wait_for(what: &str, done: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, done: impl FnMut() -> bool) {
     wait_every(Duration::from_millis(100), what, done);
 }
 
@@ -162,7 +162,7 @@ fn wait_every(step: Duration, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn signal(child: &Child, sig: &str) {
+pub(crate) fn signal(child: &Child, sig: &str) {
     let status = std::process::Command::new("kill")
         .args([sig, &child.id().to_string()])
         .status()

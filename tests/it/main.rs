@@ -9,6 +9,7 @@ mod evaluator;
 mod facts;
 mod faults;
 mod hostile;
+mod maintainer;
 mod pages;
 mod props;
 mod publish;
@@ -46,6 +47,12 @@ pub fn root() -> &'static Path {
 /// The shipped data directory.
 pub fn data_dir() -> PathBuf {
     root().join("data")
+}
+
+/// The small dataset made for the tests of behaviour (`tests/fixtures/small/`: `data/`,
+/// `queries/`, `reti.toml`), which does not change when the shipped data does.
+pub fn fixture() -> PathBuf {
+    root().join("tests/fixtures/small")
 }
 
 /// Copies a directory tree (the shipped data, say, to break a copy of it on purpose).

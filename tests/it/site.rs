@@ -683,6 +683,7 @@ fn redirects_queries_to_the_endpoint(web: &WebServer, name: &str) {
 }
 
 #[test]
+#[ignore = "needs nginx: apt-get install nginx (then cargo test -- --include-ignored)"]
 fn nginx_with_the_snippet_serves_the_site_like_the_live_server() {
     let web = nginx(&site().root);
     behaves_like_the_live_server(&web, "nginx");
@@ -691,6 +692,7 @@ fn nginx_with_the_snippet_serves_the_site_like_the_live_server() {
 }
 
 #[test]
+#[ignore = "needs Apache: apt-get install apache2 (then cargo test -- --include-ignored)"]
 fn apache_with_the_rules_serves_the_site_like_the_live_server() {
     for htaccess in [true, false] {
         let name = if htaccess {
