@@ -151,7 +151,7 @@ pub async fn list(
             serde_json::json!({
                 "dumps": files,
                 "checksums": published.url("dumps/SHA256SUMS"),
-                "modified": httpdate::fmt_http_date(published.modified),
+                "modified": super::iso_8601(published.modified),
             })
         },
     )

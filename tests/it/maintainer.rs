@@ -308,16 +308,24 @@ fn the_home_pages_json_ld_dates_are_iso_8601() {
         .and_then(|rest| rest.split("</script>").next())
         .expect("JSON-LD in the home page");
     let json: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let is_iso = |modified: &str| {
+        modified.len() == 20
+            && modified.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                10 => b == b'T',
+                13 | 16 => b == b':',
+                19 => b == b'Z',
+                _ => b.is_ascii_digit(),
+            })
+    };
     let modified = json["dateModified"].as_str().expect("dateModified");
-    let iso = modified.len() == 20
-        && modified.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            10 => b == b'T',
-            13 | 16 => b == b':',
-            19 => b == b'Z',
-            _ => b.is_ascii_digit(),
-        });
-    assert!(iso, "{modified}");
+    assert!(is_iso(modified), "{modified}");
+    // and the list of dumps, for scripts
+    let (status, _, body) = s.block_on(get(&s.at("/dumps/"), &[("Accept", "application/json")]));
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    let modified = json["modified"].as_str().expect("modified");
+    assert!(is_iso(modified), "{modified}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ if [ "$peer" = 1 ]; then
     oxigraph serve-read-only --location "$work/oxigraph" --bind "127.0.0.1:$port" --timeout-s "$timeout_s" >/dev/null 2>&1 &
     pid=$!
     wait_for "http://127.0.0.1:$port/query?query=ASK%7B%7D"
-    read -r status answer cpu <<<"$(measure "http://127.0.0.1:$port/query" "$q" 60)"
+    read -r status answer cpu <<<"$(measure "http://127.0.0.1:$port/query" "$q" 10)"
     peak_kb=$(grep VmHWM "/proc/$pid/status" 2>/dev/null | awk '{print $2}' || true)
     printf '%-28s %6s %9s %9s %8s\n' "$(basename "$q" .rq)" "$status" "$answer" "$cpu" "$(( ${peak_kb:-0} / 1024 ))"
     kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""
