@@ -2787,8 +2787,8 @@ fn slice_key<T: Eq>(slice: &[T], element: &T) -> Option<usize> {
 /// 1. Unbound < blank nodes < IRIs < literals < triple terms (SPARQL 1.1, section 15.1).
 ///    Blank nodes by identifier, IRIs by their string, triples by subject, predicate and
 ///    object.
-/// 2. Literals are first ordered by family ([`literal_family`]): numbers, booleans, simple
-///    literals, language-tagged strings, (directional ones,) dateTimes, dates, times, gYearMonth,
+/// 2. Literals are first ordered by family ([`literal_family`]): numbers, booleans, strings
+///    (simple and language-tagged), dateTimes, dates, times, gYearMonth,
 ///    gYear, gMonthDay, gDay, gMonth, durations, then every other literal, including those whose
 ///    lexical form is not valid for their datatype (`"abc"^^xsd:integer`). SPARQL compares no
 ///    two literals of different families, so this contradicts none of its comparisons.
@@ -2801,8 +2801,10 @@ fn slice_key<T: Eq>(slice: &[T], element: &T) -> Option<usize> {
 ///      Where SPARQL compares two numbers it promotes them to a common type, which preserves
 ///      their order or makes them equal: the exact order agrees with it.
 ///    - booleans: false < true.
-///    - strings: by value in code point order; language-tagged ones by language tag, then
-///      value (SPARQL compares them only with the same tag, by value).
+///    - strings, simple and language-tagged together: by value in code point order, then
+///      datatype IRI, language tag and direction (SPARQL compares simple literals, and
+///      language-tagged ones with the same tag, by value; the rest is Oxigraph's order by
+///      lexical form, datatype and language).
 ///    - date and time values: by their position on the timeline, a value without a timezone
 ///      placed as if it were in UTC, then without timezone before with, then by timezone
 ///      offset. Where SPARQL (XPath) compares a value with a timezone and one without, it
@@ -2860,10 +2862,9 @@ fn literal_family(term: &ExpressionTerm) -> u8 {
         | ExpressionTerm::FloatLiteral(_)
         | ExpressionTerm::DoubleLiteral(_) => 0,
         ExpressionTerm::BooleanLiteral(_) => 1,
-        ExpressionTerm::StringLiteral(_) => 2,
-        ExpressionTerm::LangStringLiteral { .. } => 3,
+        ExpressionTerm::StringLiteral(_) | ExpressionTerm::LangStringLiteral { .. } => 2,
         #[cfg(feature = "sparql-12")]
-        ExpressionTerm::DirLangStringLiteral { .. } => 4,
+        ExpressionTerm::DirLangStringLiteral { .. } => 2,
         ExpressionTerm::DateTimeLiteral(_) => 5,
         #[cfg(feature = "sep-0002")]
         ExpressionTerm::DateLiteral(_) => 6,
@@ -3037,6 +3038,34 @@ fn duration_key(term: &ExpressionTerm) -> Option<(i128, i64, i128, u8)> {
     Some((length, months, seconds, rank))
 }
 
+/// reti patch: (value, datatype IRI, language tag, direction) of a string: the order of
+/// strings, simple or language-tagged, the one Oxigraph gave them by lexical form.
+fn string_key(term: &ExpressionTerm) -> Option<(&str, &str, &str, bool)> {
+    match term {
+        ExpressionTerm::StringLiteral(value) => {
+            Some((value, "http://www.w3.org/2001/XMLSchema#string", "", false))
+        }
+        ExpressionTerm::LangStringLiteral { value, language } => Some((
+            value,
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+            language,
+            false,
+        )),
+        #[cfg(feature = "sparql-12")]
+        ExpressionTerm::DirLangStringLiteral {
+            value,
+            language,
+            direction,
+        } => Some((
+            value,
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString",
+            language,
+            matches!(direction, BaseDirection::Rtl),
+        )),
+        _ => None,
+    }
+}
+
 /// reti patch: the order of two literals of the same [`literal_family`].
 fn cmp_literals_in_family(a: &ExpressionTerm, b: &ExpressionTerm) -> Ordering {
     if let (Some(a), Some(b)) = (number_key(a), number_key(b)) {
@@ -3064,34 +3093,9 @@ fn cmp_literals_in_family(a: &ExpressionTerm, b: &ExpressionTerm) -> Ordering {
         (ExpressionTerm::BooleanLiteral(a), ExpressionTerm::BooleanLiteral(b)) => {
             bool::from(*a).cmp(&bool::from(*b))
         }
-        (ExpressionTerm::StringLiteral(a), ExpressionTerm::StringLiteral(b)) => a.cmp(b),
-        (
-            ExpressionTerm::LangStringLiteral {
-                value: va,
-                language: la,
-            },
-            ExpressionTerm::LangStringLiteral {
-                value: vb,
-                language: lb,
-            },
-        ) => (la, va).cmp(&(lb, vb)),
-        #[cfg(feature = "sparql-12")]
-        (
-            ExpressionTerm::DirLangStringLiteral {
-                value: va,
-                language: la,
-                direction: da,
-            },
-            ExpressionTerm::DirLangStringLiteral {
-                value: vb,
-                language: lb,
-                direction: db,
-            },
-        ) => (la, matches!(da, BaseDirection::Rtl), va).cmp(&(
-            lb,
-            matches!(db, BaseDirection::Rtl),
-            vb,
-        )),
+        _ if string_key(a).is_some() && string_key(b).is_some() => {
+            string_key(a).cmp(&string_key(b))
+        }
         (
             ExpressionTerm::OtherTypedLiteral {
                 value: va,
