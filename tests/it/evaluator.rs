@@ -479,13 +479,13 @@ fn mixed_terms_in_order() -> Vec<&'static str> {
         "\"abd\"@en",
         "\"zzz\"@de",
         // dateTimes: timeline (without timezone as if in UTC), without before with
+        // values with a year together (gYear, date, dateTime): by the start of their period
+        "\"2019\"^^<http://www.w3.org/2001/XMLSchema#gYear>",
+        "\"2020-01-01\"^^<http://www.w3.org/2001/XMLSchema#date>",
         "\"2020-01-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
         "\"2020-01-01T05:00:00+02:00\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
         "\"2020-01-01T04:00:00\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
         "\"2020-01-01T04:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
-        // dates, then gYears
-        "\"2020-01-01\"^^<http://www.w3.org/2001/XMLSchema#date>",
-        "\"2019\"^^<http://www.w3.org/2001/XMLSchema#gYear>",
         // durations: by length, a month as 30.436875 days
         "\"P30D\"^^<http://www.w3.org/2001/XMLSchema#dayTimeDuration>",
         "\"P1M\"^^<http://www.w3.org/2001/XMLSchema#duration>",
