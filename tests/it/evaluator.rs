@@ -309,7 +309,7 @@ fn cancelled_shapes_the_checks_were_not_written_for() {
              FILTER(REGEX(STR(?i), \"^never$\")) }}"
         ),
         format!(
-            "SELECT * WHERE {{ GRAPH ?g {{ {P1} }} GRAPH ?g2 {{ {P2} }} {P3} FILTER(CONCAT(STR(?g), STR(?i)) = \"never\") }}"
+            "SELECT * WHERE {{ GRAPH ?gx {{ {P1} }} GRAPH ?gy {{ {P2} }} {P3} FILTER(CONCAT(STR(?gx), STR(?i)) = \"never\") }}"
         ),
         format!(
             "SELECT ?c (COUNT(*) AS ?n) WHERE {{ {P1} {P2} {P3} }} GROUP BY ?c \
@@ -469,22 +469,23 @@ fn mixed_terms_in_order() -> Vec<&'static str> {
         // booleans
         "false",
         "true",
-        // simple literals, by code point; strings that look like numbers are strings
+        // strings, simple and language-tagged: by value (code points), then datatype IRI
+        // (rdf:langString before xsd:string), then tag; strings that look like numbers are
+        // strings
         "\"10\"",
         "\"9\"",
-        "\"abc\"",
-        // language-tagged strings: by tag, then value
-        "\"zzz\"@de",
         "\"abc\"@en",
+        "\"abc\"",
         "\"abd\"@en",
+        "\"zzz\"@de",
         // dateTimes: timeline (without timezone as if in UTC), without before with
+        // values with a year together (gYear, date, dateTime): by the start of their period
+        "\"2019\"^^<http://www.w3.org/2001/XMLSchema#gYear>",
+        "\"2020-01-01\"^^<http://www.w3.org/2001/XMLSchema#date>",
         "\"2020-01-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
         "\"2020-01-01T05:00:00+02:00\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
         "\"2020-01-01T04:00:00\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
         "\"2020-01-01T04:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>",
-        // dates, then gYears
-        "\"2020-01-01\"^^<http://www.w3.org/2001/XMLSchema#date>",
-        "\"2019\"^^<http://www.w3.org/2001/XMLSchema#gYear>",
         // durations: by length, a month as 30.436875 days
         "\"P30D\"^^<http://www.w3.org/2001/XMLSchema#dayTimeDuration>",
         "\"P1M\"^^<http://www.w3.org/2001/XMLSchema#duration>",

@@ -2787,9 +2787,9 @@ fn slice_key<T: Eq>(slice: &[T], element: &T) -> Option<usize> {
 /// 1. Unbound < blank nodes < IRIs < literals < triple terms (SPARQL 1.1, section 15.1).
 ///    Blank nodes by identifier, IRIs by their string, triples by subject, predicate and
 ///    object.
-/// 2. Literals are first ordered by family ([`literal_family`]): numbers, booleans, simple
-///    literals, language-tagged strings, (directional ones,) dateTimes, dates, times, gYearMonth,
-///    gYear, gMonthDay, gDay, gMonth, durations, then every other literal, including those whose
+/// 2. Literals are first ordered by family ([`literal_family`]): numbers, booleans, strings
+///    (simple and language-tagged), values with a year (gYear, gYearMonth, date, dateTime,
+///    together), times, gMonthDay, gDay, gMonth, durations, then every other literal, including those whose
 ///    lexical form is not valid for their datatype (`"abc"^^xsd:integer`). SPARQL compares no
 ///    two literals of different families, so this contradicts none of its comparisons.
 /// 3. Within a family, literals are ordered by a lexicographic comparison of components, each a
@@ -2801,8 +2801,10 @@ fn slice_key<T: Eq>(slice: &[T], element: &T) -> Option<usize> {
 ///      Where SPARQL compares two numbers it promotes them to a common type, which preserves
 ///      their order or makes them equal: the exact order agrees with it.
 ///    - booleans: false < true.
-///    - strings: by value in code point order; language-tagged ones by language tag, then
-///      value (SPARQL compares them only with the same tag, by value).
+///    - strings, simple and language-tagged together: by value in code point order, then
+///      datatype IRI, language tag and direction (SPARQL compares simple literals, and
+///      language-tagged ones with the same tag, by value; the rest is Oxigraph's order by
+///      lexical form, datatype and language).
 ///    - date and time values: by their position on the timeline, a value without a timezone
 ///      placed as if it were in UTC, then without timezone before with, then by timezone
 ///      offset. Where SPARQL (XPath) compares a value with a timezone and one without, it
@@ -2860,19 +2862,20 @@ fn literal_family(term: &ExpressionTerm) -> u8 {
         | ExpressionTerm::FloatLiteral(_)
         | ExpressionTerm::DoubleLiteral(_) => 0,
         ExpressionTerm::BooleanLiteral(_) => 1,
-        ExpressionTerm::StringLiteral(_) => 2,
-        ExpressionTerm::LangStringLiteral { .. } => 3,
+        ExpressionTerm::StringLiteral(_) | ExpressionTerm::LangStringLiteral { .. } => 2,
         #[cfg(feature = "sparql-12")]
-        ExpressionTerm::DirLangStringLiteral { .. } => 4,
+        ExpressionTerm::DirLangStringLiteral { .. } => 2,
+        // reti patch: values that have a year, one family (the order Oxigraph gave them by
+        // lexical form, for the usual years)
         ExpressionTerm::DateTimeLiteral(_) => 5,
         #[cfg(feature = "sep-0002")]
-        ExpressionTerm::DateLiteral(_) => 6,
+        ExpressionTerm::DateLiteral(_) => 5,
         #[cfg(feature = "sep-0002")]
         ExpressionTerm::TimeLiteral(_) => 7,
         #[cfg(feature = "calendar-ext")]
-        ExpressionTerm::GYearMonthLiteral(_) => 8,
+        ExpressionTerm::GYearMonthLiteral(_) => 5,
         #[cfg(feature = "calendar-ext")]
-        ExpressionTerm::GYearLiteral(_) => 9,
+        ExpressionTerm::GYearLiteral(_) => 5,
         #[cfg(feature = "calendar-ext")]
         ExpressionTerm::GMonthDayLiteral(_) => 10,
         #[cfg(feature = "calendar-ext")]
@@ -2980,36 +2983,42 @@ fn cmp_scaled_with_binary(n: i128, x: f64) -> Ordering {
     }
 }
 
-/// reti patch: (position on the timeline as if without a timezone it were UTC, has a
-/// timezone, timezone offset) of a date or time value, from its 18-byte form (a decimal of
+/// reti patch: (position on the timeline as if without a timezone it were UTC, datatype rank
+/// (gYear, gYearMonth, date, dateTime...), has a timezone, timezone offset) of a date or time value, from its 18-byte form (a decimal of
 /// seconds on the timeline, then the offset or 0xFFFF).
-fn timeline_key(bytes: [u8; 18]) -> (i128, bool, [u8; 2]) {
+fn timeline_key(bytes: [u8; 18], rank: u8) -> (i128, u8, bool, [u8; 2]) {
     let mut value = [0; 16];
     value.copy_from_slice(&bytes[..16]);
     let offset = [bytes[16], bytes[17]];
-    (i128::from_be_bytes(value), offset != [u8::MAX; 2], offset)
+    (
+        i128::from_be_bytes(value),
+        rank,
+        offset != [u8::MAX; 2],
+        offset,
+    )
 }
 
 /// reti patch: the timeline key of a date or time literal.
-fn date_time_key(term: &ExpressionTerm) -> Option<(i128, bool, [u8; 2])> {
-    Some(timeline_key(match term {
-        ExpressionTerm::DateTimeLiteral(v) => v.to_be_bytes(),
+fn date_time_key(term: &ExpressionTerm) -> Option<(i128, u8, bool, [u8; 2])> {
+    let (bytes, rank) = match term {
+        #[cfg(feature = "calendar-ext")]
+        ExpressionTerm::GYearLiteral(v) => (v.to_be_bytes(), 0),
+        #[cfg(feature = "calendar-ext")]
+        ExpressionTerm::GYearMonthLiteral(v) => (v.to_be_bytes(), 1),
         #[cfg(feature = "sep-0002")]
-        ExpressionTerm::DateLiteral(v) => v.to_be_bytes(),
+        ExpressionTerm::DateLiteral(v) => (v.to_be_bytes(), 2),
+        ExpressionTerm::DateTimeLiteral(v) => (v.to_be_bytes(), 3),
         #[cfg(feature = "sep-0002")]
-        ExpressionTerm::TimeLiteral(v) => v.to_be_bytes(),
+        ExpressionTerm::TimeLiteral(v) => (v.to_be_bytes(), 4),
         #[cfg(feature = "calendar-ext")]
-        ExpressionTerm::GYearMonthLiteral(v) => v.to_be_bytes(),
+        ExpressionTerm::GMonthDayLiteral(v) => (v.to_be_bytes(), 5),
         #[cfg(feature = "calendar-ext")]
-        ExpressionTerm::GYearLiteral(v) => v.to_be_bytes(),
+        ExpressionTerm::GDayLiteral(v) => (v.to_be_bytes(), 6),
         #[cfg(feature = "calendar-ext")]
-        ExpressionTerm::GMonthDayLiteral(v) => v.to_be_bytes(),
-        #[cfg(feature = "calendar-ext")]
-        ExpressionTerm::GDayLiteral(v) => v.to_be_bytes(),
-        #[cfg(feature = "calendar-ext")]
-        ExpressionTerm::GMonthLiteral(v) => v.to_be_bytes(),
+        ExpressionTerm::GMonthLiteral(v) => (v.to_be_bytes(), 7),
         _ => return None,
-    }))
+    };
+    Some(timeline_key(bytes, rank))
 }
 
 /// reti patch: (estimated length in 10^-18 s, months, seconds in 10^-18 s, datatype rank) of a
@@ -3035,6 +3044,34 @@ fn duration_key(term: &ExpressionTerm) -> Option<(i128, i64, i128, u8)> {
         .saturating_mul(MONTH)
         .saturating_add(seconds);
     Some((length, months, seconds, rank))
+}
+
+/// reti patch: (value, datatype IRI, language tag, direction) of a string: the order of
+/// strings, simple or language-tagged, the one Oxigraph gave them by lexical form.
+fn string_key(term: &ExpressionTerm) -> Option<(&str, &str, &str, bool)> {
+    match term {
+        ExpressionTerm::StringLiteral(value) => {
+            Some((value, "http://www.w3.org/2001/XMLSchema#string", "", false))
+        }
+        ExpressionTerm::LangStringLiteral { value, language } => Some((
+            value,
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+            language,
+            false,
+        )),
+        #[cfg(feature = "sparql-12")]
+        ExpressionTerm::DirLangStringLiteral {
+            value,
+            language,
+            direction,
+        } => Some((
+            value,
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString",
+            language,
+            matches!(direction, BaseDirection::Rtl),
+        )),
+        _ => None,
+    }
 }
 
 /// reti patch: the order of two literals of the same [`literal_family`].
@@ -3064,34 +3101,9 @@ fn cmp_literals_in_family(a: &ExpressionTerm, b: &ExpressionTerm) -> Ordering {
         (ExpressionTerm::BooleanLiteral(a), ExpressionTerm::BooleanLiteral(b)) => {
             bool::from(*a).cmp(&bool::from(*b))
         }
-        (ExpressionTerm::StringLiteral(a), ExpressionTerm::StringLiteral(b)) => a.cmp(b),
-        (
-            ExpressionTerm::LangStringLiteral {
-                value: va,
-                language: la,
-            },
-            ExpressionTerm::LangStringLiteral {
-                value: vb,
-                language: lb,
-            },
-        ) => (la, va).cmp(&(lb, vb)),
-        #[cfg(feature = "sparql-12")]
-        (
-            ExpressionTerm::DirLangStringLiteral {
-                value: va,
-                language: la,
-                direction: da,
-            },
-            ExpressionTerm::DirLangStringLiteral {
-                value: vb,
-                language: lb,
-                direction: db,
-            },
-        ) => (la, matches!(da, BaseDirection::Rtl), va).cmp(&(
-            lb,
-            matches!(db, BaseDirection::Rtl),
-            vb,
-        )),
+        _ if string_key(a).is_some() && string_key(b).is_some() => {
+            string_key(a).cmp(&string_key(b))
+        }
         (
             ExpressionTerm::OtherTypedLiteral {
                 value: va,
