@@ -156,6 +156,37 @@ fn size(bytes: usize) -> isize {
     isize::try_from(bytes).unwrap_or(isize::MAX)
 }
 
+/// Whether this thread's budget has room for `bytes` more; if not, the budget is marked passed
+/// and its query cancelled. The evaluator asks before a string grows (see
+/// [`spareval::set_growth_check`]), so that a string that doubles is refused before it is
+/// made, not noticed after.
+fn has_room(bytes: usize) -> bool {
+    ACCOUNT
+        .try_with(|account| {
+            let limit = account.limit.get();
+            if limit == 0 {
+                return true;
+            }
+            let wanted = account
+                .used
+                .get()
+                .saturating_add(isize::try_from(bytes).unwrap_or(isize::MAX));
+            if wanted <= limit {
+                return true;
+            }
+            if account.exceeded.get().is_none() {
+                account.exceeded.set(Some(spareval::current_operator()));
+            }
+            let token = account.token.get();
+            if !token.is_null() {
+                // SAFETY: as in `charge`.
+                unsafe { (*token).cancel() };
+            }
+            false
+        })
+        .unwrap_or(true)
+}
+
 /// What passed a budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Exceeded {
@@ -206,6 +237,7 @@ impl Budget {
     /// Counts this thread's allocations against `limit` bytes from now on, cancelling `token`
     /// once they pass it. A budget of 0 bytes is no budget.
     pub fn enter(limit: usize, token: &CancellationToken) -> Self {
+        spareval::set_growth_check(has_room);
         let token = Box::new(token.clone());
         let pointer: *const CancellationToken = &*token;
         let limit_bytes = isize::try_from(limit).unwrap_or(isize::MAX);

@@ -197,8 +197,9 @@ fn a_query_past_its_memory_budget_is_stopped_and_says_where() {
         assert!(body.contains("narrow it or add a LIMIT"), "{body}");
     }
     assert!(all_stopped(&s, Duration::from_secs(30)));
+    // strings are refused before they grow past the budget: the budget holds
     assert!(
-        s.state.query_memory_peak() <= 2 * (64 << 20) + (16 << 20),
+        s.state.query_memory_peak() <= (64 << 20) + (4 << 20),
         "{} MiB",
         s.state.query_memory_peak() >> 20
     );

@@ -2716,6 +2716,11 @@ impl Accumulator for GroupConcatAccumulator {
             self.concat = None;
             return;
         };
+        // reti patch: the string is not grown past what the embedding program allows
+        if !may_grow(concat, concat.capacity(), self.separator.len() + value.len()) {
+            self.concat = None;
+            return;
+        }
         if let Some(lang) = &self.language {
             if *lang != e_language {
                 self.language = Some(None)
@@ -5239,6 +5244,35 @@ impl CancellationToken {
         } else {
             Ok(())
         }
+    }
+}
+
+// reti patch: a check the embedding program may install, asked before a string built by an
+// expression or an aggregate grows, with the bytes the growth would hold at once (the old buffer
+// and the new, while one is copied into the other). A program that keeps a memory budget per
+// query answers false past it (and cancels the query): the string is then not built, where an
+// allocator can only notice a budget passed once the memory is taken.
+static GROWTH_CHECK: std::sync::OnceLock<fn(usize) -> bool> = std::sync::OnceLock::new();
+
+/// Installs `check`, asked before a string that an expression (`CONCAT`, ...) or an aggregate
+/// (`GROUP_CONCAT`) builds grows, with the bytes the growth would hold at once; when it answers
+/// false the function fails (an expression error) instead of allocating. Only the first call
+/// installs a check.
+pub fn set_growth_check(check: fn(usize) -> bool) {
+    let _ = GROWTH_CHECK.set(check);
+}
+
+/// reti patch: whether `string` may grow by `extra` bytes (see [`set_growth_check`]).
+#[inline]
+pub(crate) fn may_grow(string: &str, capacity: usize, extra: usize) -> bool {
+    let needed = string.len().saturating_add(extra);
+    if needed <= capacity {
+        return true;
+    }
+    match GROWTH_CHECK.get() {
+        // a `String` at least doubles when it grows; old and new are held while copying
+        Some(check) => check(capacity.saturating_add(needed.max(capacity.saturating_mul(2)))),
+        None => true,
     }
 }
 

@@ -734,6 +734,10 @@ pub fn build_expression_evaluator<'a, C: ExpressionEvaluatorContext<'a>>(
                         } else {
                             language = Some(e_language)
                         }
+                        // reti patch: not grown past what the embedding program allows
+                        if !crate::eval::may_grow(&result, result.capacity(), value.len()) {
+                            return None;
+                        }
                         result += &value
                     }
                     Some(build_plain_literal(result, language.flatten()))

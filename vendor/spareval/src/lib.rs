@@ -18,7 +18,7 @@ pub use crate::dataset::{ExpressionTerm, InternalQuad, QueryableDataset};
 pub use crate::error::QueryEvaluationError;
 // reti patch: `current_operator` (which operator a thread is in) and `order_by_cmp` (the order
 // of ORDER BY)
-pub use crate::eval::{CancellationToken, current_operator, order_by_cmp};
+pub use crate::eval::{CancellationToken, current_operator, order_by_cmp, set_growth_check};
 use crate::eval::{EvalNodeWithStats, SimpleEvaluator, Timer};
 use crate::expression::{
     CustomFunctionRegistry, ExpressionEvaluatorContext, build_expression_evaluator,
