@@ -57,8 +57,10 @@ measure() { # url query-file [max-seconds]
   local start end status cpu1 cpu2
   start=$(date +%s.%N)
   status=$(curl -s -o "$work/answer" -w '%{http_code}' --max-time "${3:-600}" \
-    -H 'Content-Type: application/sparql-query' -H 'Accept: application/sparql-results+json' \
-    --data-binary "@$2" "$1" || echo 000)
+    -H 'Content-Type: application/sparql-query' \
+    -H 'Accept: application/sparql-results+json, text/turtle;q=0.5' \
+    --data-binary "@$2" "$1" || true)
+  [ -n "$status" ] || status=000
   end=$(date +%s.%N)
   # from a second after the timeout, for the window
   sleep "$(awk -v s="$start" -v e="$end" -v t="$timeout_s" 'BEGIN { w = s + t + 1 - e; print (w > 0 ? w : 0) }')"
@@ -107,6 +109,7 @@ if [ "$peer" = 1 ]; then
     wait_for "http://127.0.0.1:$port/query?query=ASK%7B%7D"
     read -r status answer cpu <<<"$(measure "http://127.0.0.1:$port/query" "$q" 10)"
     peak_kb=$(grep VmHWM "/proc/$pid/status" 2>/dev/null | awk '{print $2}' || true)
+    # 000: no answer within 10 s
     printf '%-28s %6s %9s %9s %8s\n' "$(basename "$q" .rq)" "$status" "$answer" "$cpu" "$(( ${peak_kb:-0} / 1024 ))"
     kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""
   done
