@@ -15,9 +15,16 @@ const P5: &str = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o";
 /// `BIND("ab" AS ?x0)` then `steps` times `BIND(CONCAT(?xN, ?xN) AS ?xN+1)`: a string that
 /// doubles at each step, on one row.
 fn doubling(steps: usize) -> String {
+    doubling_from("ab", steps)
+}
+
+/// As [`doubling`], from `seed`.
+fn doubling_from(seed: &str, steps: usize) -> String {
     let mut q = String::from("SELECT (STRLEN(?x");
     q.push_str(&steps.to_string());
-    q.push_str(") AS ?n) WHERE { BIND(\"ab\" AS ?x0) ");
+    q.push_str(") AS ?n) WHERE { BIND(\"");
+    q.push_str(seed);
+    q.push_str("\" AS ?x0) ");
     for i in 0..steps {
         q.push_str(&format!("BIND(CONCAT(?x{i}, ?x{i}) AS ?x{}) ", i + 1));
     }
@@ -187,6 +194,9 @@ fn a_query_past_its_memory_budget_is_stopped_and_says_where() {
         "SELECT ?c (GROUP_CONCAT(STR(?f)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?c"
             .to_owned(),
         doubling(28),
+        // 3 x 2^k bytes: the string that would pass 64 MiB (50 MB, beside the 50 MB already
+        // bound) is refused before it is made, not noticed after
+        doubling_from("abc", 28),
     ] {
         let (status, _, body) = s.block_on(post_query(&s.url, &query, None, None));
         assert_eq!(status, 503, "{body}");
