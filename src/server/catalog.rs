@@ -641,7 +641,7 @@ fn format_name(format: Format) -> &'static str {
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ` and `YYYY-MM-DD` of a time (UTC).
-fn timestamp(t: SystemTime) -> (String, String) {
+pub(super) fn timestamp(t: SystemTime) -> (String, String) {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
