@@ -11,9 +11,9 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
-use reti::dataset::Dataset;
 use reti::export::{self, Format};
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::path::Path;
 
 /// The allocator the `reti` binary uses (src/main.rs), so that this measures what users run.

@@ -9,8 +9,8 @@
 //! `cargo test` each query runs once, untimed.
 
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
-use reti::dataset::Dataset;
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::path::Path;
 use std::time::{Duration, Instant};
 

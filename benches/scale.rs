@@ -24,9 +24,9 @@
 
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
-use reti::dataset::Dataset;
 use reti::export::{self, Format};
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};

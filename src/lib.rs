@@ -15,22 +15,22 @@
 //!   or on disk, and [`validate`] checks the graph against the SHACL shapes;
 //! - [`export`] and [`jsonld`] serialise it deterministically; [`cli`] is the command line.
 
-pub mod backend;
+pub mod build;
+pub mod catalog;
 pub mod cli;
 pub mod config;
-pub mod content;
-pub mod dataset;
 pub mod diagnostic;
 pub mod export;
-pub mod jsonld;
-pub mod memory;
 pub mod model;
-pub mod publish;
+pub mod publication;
+pub mod push;
+pub mod query;
 pub mod rdf;
-pub mod report;
 pub mod server;
 pub mod site;
 pub mod source;
+pub mod store;
+pub mod support;
 pub mod synth;
 pub mod validate;
 pub mod vocab;

@@ -2,7 +2,7 @@
 //! in English or Italian, with a nav bar, plain CSS and, on the query page only, plain
 //! JavaScript. Nothing is fetched from elsewhere.
 //!
-//! Every page is made from the immutable [`Published`] content, so a page never mixes two
+//! Every page is made from the immutable [`Served`] content, so a page never mixes two
 //! builds.
 
 mod resource;
@@ -10,10 +10,11 @@ mod text;
 mod view;
 
 use super::negotiate::Lang;
-use super::{Published, StoredQuery};
-use crate::backend::{BackendError, Sparql};
+use super::{Served, StoredQuery};
+use crate::query::{BackendError, Sparql};
+use crate::server::negotiate::Negotiation;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
@@ -21,7 +22,7 @@ use oxigraph::sparql::QueryResults;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use text::Text;
-use view::{Labels, ResultTable, ScriptJson, Val};
+use view::{Names, ResultTable, ScriptJson, Val};
 
 /// What every page has: language, strings, title, nav.
 struct Chrome {
@@ -37,7 +38,7 @@ struct Chrome {
 
 impl Chrome {
     fn new(
-        p: Option<&Published>,
+        p: Option<&Served>,
         lang: Lang,
         title: impl Into<String>,
         active: &'static str,
@@ -99,8 +100,8 @@ WHERE {
 }
 GROUP BY ?n ?label ?founded";
 
-fn networks(p: &Published, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> {
-    let mut found: BTreeMap<NamedNode, (Labels, Vec<String>, usize)> = BTreeMap::new();
+fn networks(p: &Served, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> {
+    let mut found: BTreeMap<NamedNode, (Names, Vec<String>, usize)> = BTreeMap::new();
     if let QueryResults::Solutions(solutions) = p.dataset.sparql(NETWORKS_QUERY)? {
         for s in solutions.flatten() {
             let Some(Term::NamedNode(n)) = s.get("n").cloned() else {
@@ -146,10 +147,10 @@ fn networks(p: &Published, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> 
 pub async fn home(
     State(state): State<Arc<super::AppState>>,
     headers: HeaderMap,
-    Query(params): Query<std::collections::HashMap<String, String>>,
+    asked: Negotiation,
 ) -> Response {
     let p = state.current();
-    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let lang = asked.lang;
     let chrome = Chrome::new(Some(&p), lang, "", "home", false);
     let description = match lang {
         Lang::It if !p.config.description_it.is_empty() => p.config.description_it.clone(),
@@ -246,7 +247,7 @@ struct ResourcePage {
 
 /// A resource's page. Blocking: it asks the backend for the sources of its memberships.
 pub fn resource_page(
-    p: &Published,
+    p: &Served,
     iri: &NamedNode,
     triples: &[Triple],
     lang: Lang,
@@ -284,7 +285,7 @@ ORDER BY ?name
 ";
 
 /// The query page.
-pub fn query_page(p: &Published, lang: Lang, example: Option<&str>) -> String {
+pub fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> String {
     let selected = example.and_then(|e| p.queries.iter().find(|q| q.name == e));
     let text = selected.map_or_else(|| DEFAULT_QUERY.to_owned(), |q| q.text.clone());
     let data = serde_json::json!({
@@ -312,7 +313,7 @@ struct StaticSparqlPage {
 
 /// What a static copy of the site (`reti export --site`) shows at `/sparql`, which it cannot
 /// answer: where the dumps and the stored queries' results are instead.
-pub fn static_sparql_page(p: &Published, lang: Lang) -> String {
+pub fn static_sparql_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     render(&StaticSparqlPage {
         chrome: Chrome::new(Some(p), lang, t.query_title, "query", true),
@@ -327,7 +328,7 @@ struct QueriesPage<'a> {
 }
 
 /// The stored queries.
-pub fn queries_page(p: &Published, lang: Lang) -> String {
+pub fn queries_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     render(&QueriesPage {
         chrome: Chrome::new(Some(p), lang, t.queries_title, "queries", false),
@@ -345,12 +346,7 @@ struct StoredQueryPage<'a> {
 }
 
 /// One stored query with its results (SPARQL JSON).
-pub fn stored_query_page(
-    p: &Published,
-    q: &StoredQuery,
-    results_json: &[u8],
-    lang: Lang,
-) -> String {
+pub fn stored_query_page(p: &Served, q: &StoredQuery, results_json: &[u8], lang: Lang) -> String {
     let table = view::result_table(p, results_json);
     let raw = if table.is_none() {
         String::from_utf8_lossy(results_json).into_owned()
@@ -387,7 +383,7 @@ struct DumpsPage {
 }
 
 /// The dumps.
-pub fn dumps_page(p: &Published, lang: Lang) -> String {
+pub fn dumps_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     let dumps = p
         .dumps
@@ -439,12 +435,12 @@ struct OntologyPage {
 }
 
 /// The ontology.
-pub fn ontology_page(p: &Published, lang: Lang) -> String {
+pub fn ontology_page(p: &Served, lang: Lang) -> String {
     use oxigraph::model::vocab::{rdf, rdfs};
     const OWL_CLASS: &str = "http://www.w3.org/2002/07/owl#Class";
     const OWL_VERSION_INFO: &str = "http://www.w3.org/2002/07/owl#versionInfo";
     let mut terms: BTreeMap<NamedNode, HashMap<NamedNode, Vec<Term>>> = BTreeMap::new();
-    for t in crate::backend::ontology() {
+    for t in crate::query::ontology() {
         if let NamedOrBlankNode::NamedNode(s) = &t.subject {
             terms
                 .entry(s.clone())
@@ -456,7 +452,7 @@ pub fn ontology_page(p: &Published, lang: Lang) -> String {
     }
     let literal = |props: &HashMap<NamedNode, Vec<Term>>,
                    pred: oxigraph::model::NamedNodeRef<'_>| {
-        let mut l = Labels::default();
+        let mut l = Names::default();
         for o in props.get(&pred.into_owned()).into_iter().flatten() {
             if let Term::Literal(lit) = o {
                 l.add(lit.language().unwrap_or(""), lit.value());
@@ -602,7 +598,7 @@ struct ReportPage {
     disagreements: Vec<ReportDisagreement>,
 }
 
-fn said(s: &crate::report::Said) -> String {
+fn said(s: &crate::query::report::Said) -> String {
     match &s.when {
         Some(w) => format!("{} ({w})", s.title),
         None => s.title.clone(),
@@ -610,7 +606,7 @@ fn said(s: &crate::report::Said) -> String {
 }
 
 /// The reconciliation report.
-pub fn report_page(p: &Published, report: &crate::report::Report, lang: Lang) -> String {
+pub fn report_page(p: &Served, report: &crate::query::report::Report, lang: Lang) -> String {
     let t = text::text(lang);
     let networks = report
         .networks

@@ -21,19 +21,19 @@
 //! ([`Rewrite`]) are reported as warnings.
 //!
 //! ```no_run
-//! # async fn run(published: &reti::server::Published) -> Result<(), reti::publish::PushError> {
-//! use reti::publish::{self, Auth, BodyFormat, Remote, Target};
+//! # async fn run(published: &reti::publication::Publication) -> Result<(), reti::push::PushError> {
+//! use reti::push::{self, Auth, BodyFormat, StoreClient, Target};
 //! let payloads = publish::payloads(published, BodyFormat::NTriples, false)?;
 //! let mut target = Target::new("http://localhost:7878/store");
 //! target.query = Some("http://localhost:7878/query".into());
-//! let remote = Remote::new(target)?;
+//! let remote = StoreClient::new(target)?;
 //! let report = publish::publish(&remote, &payloads, true, &mut |line| eprintln!("{line}")).await?;
 //! println!("{} graphs", report.graphs);
 //! # Ok(()) }
 //! ```
 
 use crate::export::{self, ExportError, Format};
-use crate::server::Published;
+use crate::publication::Publication;
 use bytes::Bytes;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::NamedNode;
@@ -46,16 +46,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Slug of the graph the catalog is published in, `{base}graph/catalog`: the catalog is no
-/// graph of the local store (the server computes it per build), but a store that takes over
-/// needs it to answer harvesters.
-pub const CATALOG_GRAPH: &str = "catalog";
-
-/// Slug of the graph the merge of the named graphs is published in, `{base}graph/merge`:
-/// reti's default graph, as a graph of its own, because stores differ in what their default
-/// graph is (Virtuoso's is the union of all graphs, with a triple once per graph) and some
-/// cannot have it replaced. Front ends of the store read it as their default graph.
-pub const MERGE_GRAPH: &str = "merge";
+use crate::rdf::{CATALOG_GRAPH, MERGE_GRAPH};
 
 /// Differences listed per graph when a graph read back differs.
 const DIFFERENCES_SHOWN: usize = 10;
@@ -299,7 +290,7 @@ impl Payload {
 /// the catalog, the merge of the named graphs as a graph of its own, then — with
 /// `default_graph` — the merge again as the store's default graph.
 pub fn payloads(
-    published: &Published,
+    published: &Publication,
     format: BodyFormat,
     default_graph: bool,
 ) -> Result<Vec<Payload>, PushError> {
@@ -348,12 +339,13 @@ pub fn payloads(
             format,
         });
     }
-    let triples = crate::server::catalog_graph(published);
+    let triples = published.catalog().catalog_graph();
     out.push(Payload {
         graph: Some(catalog),
         triples: triples.len(),
         content_type: format.media_type(),
-        body: crate::server::write_catalog_graph(published, &triples, format.format()).into(),
+        body: crate::catalog::write_catalog_graph(published.base(), &triples, format.format())
+            .into(),
         format,
     });
     let mut body = Vec::new();
@@ -472,7 +464,7 @@ enum Scheme {
 }
 
 /// A target store, connected.
-pub struct Remote {
+pub struct StoreClient {
     http: reqwest::Client,
     store: Url,
     query: Option<Url>,
@@ -480,13 +472,6 @@ pub struct Remote {
     retries: u32,
     backoff: Duration,
     schemes: Mutex<[Scheme; 2]>,
-}
-
-/// Makes ring the process's TLS crypto provider, which every `reqwest` client needs: reti
-/// builds reqwest without one, to keep aws-lc (and its C build) out. Calling it again, or
-/// after another provider was installed, does nothing.
-pub fn install_tls_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn parse_url(option: &'static str, url: &str) -> Result<Url, PushError> {
@@ -536,7 +521,7 @@ enum Failure {
     },
 }
 
-impl Remote {
+impl StoreClient {
     /// Checks the URLs and sets up the client.
     pub fn new(target: Target) -> Result<Self, PushError> {
         let store = parse_url("--to", &target.store)?;
@@ -545,13 +530,13 @@ impl Remote {
             .as_deref()
             .map(|q| parse_url("--query-endpoint", q))
             .transpose()?;
-        install_tls_provider();
+        crate::support::http::install_tls_provider();
         let http = reqwest::Client::builder()
             .user_agent(concat!("reti/", env!("CARGO_PKG_VERSION")))
             .timeout(target.timeout)
             .connect_timeout(target.timeout.min(Duration::from_secs(10)))
             .build()
-            .map_err(|e| PushError::Client(error_chain(&e)))?;
+            .map_err(|e| PushError::Client(crate::support::error_chain(&e)))?;
         Ok(Self {
             http,
             store,
@@ -819,7 +804,7 @@ impl Remote {
                 Ok(answer) => answer,
                 Err(e) => {
                     // the URL is in the message already
-                    let reason = error_chain(&e.without_url());
+                    let reason = crate::support::error_chain(&e.without_url());
                     if attempts > self.retries {
                         return Err(Failure::Unreachable { reason, attempts });
                     }
@@ -1007,22 +992,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
-/// An error with its causes, as people need to see them (`connection refused`, not just
-/// `error sending request`).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let message = s.to_string();
-        if !text.contains(&message) {
-            text.push_str(": ");
-            text.push_str(&message);
-        }
-        source = s.source();
-    }
-    text
-}
-
 /// The server's message, on one line and truncated.
 fn shown_body(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -1069,7 +1038,7 @@ pub struct Report {
 /// with the local one, then checks each named graph's count on the query endpoint, if any.
 /// Stops at the first graph the target does not take.
 pub async fn publish(
-    remote: &Remote,
+    remote: &StoreClient,
     payloads: &[Payload],
     read_back: bool,
     log: &mut dyn FnMut(&str),
@@ -1110,7 +1079,7 @@ pub async fn publish(
 /// the literals rewritten into another form of the same value (each kind logged as a
 /// warning); fails listing every graph that differs otherwise.
 pub async fn read_back_all(
-    remote: &Remote,
+    remote: &StoreClient,
     payloads: &[Payload],
     log: &mut dyn FnMut(&str),
 ) -> Result<(usize, usize), PushError> {
@@ -1470,7 +1439,7 @@ pub fn compare(here: Vec<Triple>, there: Vec<Triple>) -> Comparison {
 /// Compares each named graph's count on the target with the local one. The default graph is
 /// not counted: what a store's default graph holds depends on its configuration (union or not).
 pub async fn verify(
-    remote: &Remote,
+    remote: &StoreClient,
     payloads: &[Payload],
     log: &mut dyn FnMut(&str),
 ) -> Result<Option<usize>, PushError> {
@@ -1506,7 +1475,7 @@ pub async fn verify(
 }
 
 /// What `--dry-run` prints: one line per request that would be sent.
-pub fn plan(remote: &Remote, payloads: &[Payload]) -> Vec<String> {
+pub fn plan(remote: &StoreClient, payloads: &[Payload]) -> Vec<String> {
     payloads
         .iter()
         .map(|p| {
@@ -1549,7 +1518,7 @@ mod tests {
     fn graph_urls_keep_the_store_query() {
         let mut target = Target::new("http://h:1/store?key=v");
         target.retries = 0;
-        let remote = Remote::new(target).expect("remote");
+        let remote = StoreClient::new(target).expect("remote");
         let g = NamedNode::new_unchecked("http://x/graph/a b#c");
         assert_eq!(
             remote.graph_url(Some(&g)).as_str(),
@@ -1563,7 +1532,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {
-        let remote = Remote::new(Target::new("http://h:1/store")).expect("remote");
+        let remote = StoreClient::new(Target::new("http://h:1/store")).expect("remote");
         assert_eq!(remote.delay(1, None), Duration::from_millis(500));
         assert_eq!(remote.delay(3, None), Duration::from_secs(2));
         assert_eq!(remote.delay(20, None), MAX_BACKOFF);

@@ -2,7 +2,7 @@
 //! CDN when traffic outgrows one process.
 //!
 //! Every file is what `reti serve` answers for the same request under the same base: the site
-//! is made by building one [`Published`] and asking the server's own router, in process, for
+//! is made by building one [`Publication`] and asking the server's own router, in process, for
 //! every document in every format, the home page, the dumps, the catalog, VoID, the ontology,
 //! the stored queries and their results, the report and the assets. So live and static output
 //! share one code path, and a file of the site is byte-identical to the live body.
@@ -24,9 +24,10 @@
 //! complete, so a failed build never replaces a good site.
 
 use crate::export;
+use crate::publication::{BuildOptions, Publication, PublicationError};
 use crate::rdf::KINDS;
 use crate::server::negotiate::Lang;
-use crate::server::{AppState, BuildOptions, DOCUMENT_FORMATS, PublishError, Published, Settings};
+use crate::server::{AppState, DOCUMENT_FORMATS, Settings};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
@@ -68,7 +69,7 @@ pub struct SiteSummary {
 pub enum SiteError {
     /// The data, queries or metadata do not build.
     #[error(transparent)]
-    Publish(#[from] PublishError),
+    Publish(#[from] PublicationError),
     /// A file or directory could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -182,7 +183,7 @@ pub fn export_site(options: &SiteOptions, dir: &Path) -> Result<SiteSummary, Sit
             dir: dir.to_owned(),
         });
     }
-    let published = Published::build(&options.build)?;
+    let published = Publication::build(&options.build)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -327,7 +328,7 @@ impl Out {
 
 /// Asks the router for every published thing and writes the answers under `root`.
 async fn render(
-    published: Published,
+    published: Publication,
     options: &SiteOptions,
     root: &Path,
 ) -> Result<SiteSummary, SiteError> {
@@ -448,7 +449,7 @@ fn lang_prefix(lang: Lang) -> &'static str {
 
 /// `(kind, slug)` of every resource the server dereferences: each subject `{base}id/{kind}/{slug}`
 /// of the merged graph with a known kind and a valid slug. Sorted.
-fn resources(published: &Published) -> BTreeSet<(String, String)> {
+fn resources(published: &Publication) -> BTreeSet<(String, String)> {
     let prefix = format!("{}id/", published.base().as_str());
     let mut out = BTreeSet::new();
     // The site is always exported from source files, so its store is local.
