@@ -7,6 +7,7 @@
 //! - `export/{format}/{M}`: the whole dataset in each format, as bytes per second.
 //!
 //! `cargo bench --bench build`; under `cargo test` each runs once, untimed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use oxigraph::io::RdfFormat;

@@ -21,6 +21,7 @@
 //! default graph, as N-Triples lines), the time per membership, and the peak memory of each (the rise of the process's peak resident set,
 //! reset before each step through `/proc/self/clear_refs`). Then the export of every format:
 //! MB/s and peak memory. Timings are printed, never asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;

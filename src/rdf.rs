@@ -395,7 +395,7 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
         }
     }
 
-    for s in &model.sites {
+    for s in &model.offices {
         let iri = base.mint("site", &s.slug);
         let owner = org_iri(s.organization);
         for claim in &s.claims {
@@ -546,7 +546,7 @@ pub fn origins(
             &mut p.claims.iter().map(|c| c.origin.clone()),
         );
     }
-    for s in &model.sites {
+    for s in &model.offices {
         add(
             base.mint("site", &s.slug),
             &mut s.claims.iter().map(|c| c.origin.clone()),

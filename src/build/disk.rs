@@ -91,9 +91,6 @@ fn open(dir: &Path, base: Base) -> Result<Dataset, BuildError> {
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
     let store = open_read_only(&dir.join("store"))?;
-    for warning in &meta.warnings.0 {
-        eprintln!("{warning}");
-    }
     Ok(Dataset {
         store: Storage::Disk(store),
         base,

@@ -219,9 +219,6 @@ impl Dataset {
         }
         let mut all = source_warnings;
         all.0.extend(warnings.0);
-        for warning in &all.0 {
-            eprintln!("{warning}");
-        }
         dataset.warnings = all;
         Ok(dataset)
     }
@@ -287,7 +284,7 @@ impl Dataset {
                 // holds is copied at most into the batch of terms waiting to be looked up, and
                 // nothing made on one thread is freed on another. A large build's quads are
                 // sorted a chunk at a time on the other core while the rest come in, a small
-                // one's once all are in, on both cores (src/dataset/frozen.rs).
+                // one's once all are in, on both cores (src/store/frozen.rs).
                 let mut builder = FrozenBuilder::with_capacity(rdf::expected_quads(model));
                 let mut failed = None;
                 let mut insert = |quad: QuadRef<'_>| {

@@ -384,9 +384,21 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Prints a build's warnings (SHACL warnings, sources' notes) to standard error, where the
+/// maintainer running the command sees them; a build never prints.
+fn print_warnings(dataset: Option<&Dataset>) {
+    for warning in dataset.into_iter().flat_map(|d| &d.warnings().0) {
+        eprintln!("{warning}");
+    }
+}
+
 fn build(data: &DataArgs) -> Result<Dataset, Failure> {
     let base = Base::new(&data.base).map_err(|e| usage(e.to_string()))?;
-    Dataset::build(&data.data, base).map_err(|e| match e {
+    let built = Dataset::build(&data.data, base);
+    if let Ok(dataset) = &built {
+        print_warnings(Some(dataset));
+    }
+    built.map_err(|e| match e {
         BuildError::Invalid(d) => Failure {
             code: 1,
             error: anyhow::anyhow!("{} is not valid:\n{d}", data.data.display()),
@@ -652,16 +664,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
             .map_err(|e| usage(e.to_string()))?;
             let base = Base::new(&data.base).map_err(|e| usage(e.to_string()))?;
-            let options = crate::publication::BuildOptions {
-                data: data.data.clone(),
+            let options = crate::publication::BuildOptions::new(
+                data.data.clone(),
                 queries,
-                config: crate::config::Config::load(&config)?,
+                crate::config::Config::load(&config)?,
                 base,
-                remote: None,
-                dumps_dir: None,
-                store: None,
-                dumps_in_memory: crate::publication::DUMPS_IN_MEMORY,
-            };
+            );
             let published =
                 crate::publication::Publication::build(&options).map_err(|e| match e {
                     crate::publication::PublicationError::Build(BuildError::Invalid(d)) => {
@@ -672,6 +680,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     }
                     other => other.into(),
                 })?;
+            print_warnings(published.dataset.local());
             let payloads = crate::push::payloads(&published, format, default_graph)?;
             if dry_run {
                 let mut out = std::io::stdout().lock();
@@ -727,16 +736,12 @@ fn export_site(
         );
     }
     let options = crate::site::SiteOptions {
-        build: crate::publication::BuildOptions {
-            data: data.data.clone(),
+        build: crate::publication::BuildOptions::new(
+            data.data.clone(),
             queries,
-            config: crate::config::Config::load(&config)?,
+            crate::config::Config::load(&config)?,
             base,
-            remote: None,
-            dumps_dir: None,
-            store: None,
-            dumps_in_memory: crate::publication::DUMPS_IN_MEMORY,
-        },
+        ),
         sparql_endpoint,
     };
     let summary = crate::site::export_site(&options, dir).map_err(|e| match e {
@@ -749,6 +754,9 @@ fn export_site(
         e @ crate::site::SiteError::UnsafeUrl { .. } => usage(e.to_string()),
         other => other.into(),
     })?;
+    for warning in &summary.warnings.0 {
+        eprintln!("{warning}");
+    }
     eprintln!(
         "wrote the site to {}: {} files, {} bytes, documents for {} resources",
         dir.display(),
@@ -802,14 +810,10 @@ async fn serve(
     };
     let base = Base::new(&base).map_err(|e| usage(e.to_string()))?;
     let options = crate::publication::BuildOptions {
-        data: data.clone(),
-        queries,
-        config,
-        base,
         remote,
         dumps_dir,
-        dumps_in_memory: crate::publication::DUMPS_IN_MEMORY,
         store,
+        ..crate::publication::BuildOptions::new(data.clone(), queries, config, base)
     };
     let build_options = options.clone();
     let published =
@@ -824,6 +828,7 @@ async fn serve(
                 crate::publication::PublicationError::Backend(e) => remote_failure(e),
                 other => other.into(),
             })?;
+    print_warnings(published.dataset.local());
     let quads = published.dataset.summary().quads;
     let published_remote = published.dataset.remote().map(|r| r.url().to_owned());
     let base = published.base().as_str().to_owned();

@@ -57,18 +57,29 @@ pub struct RemoteOptions {
 }
 
 impl BuildOptions {
-    /// The shipped layout (`data/`, `queries/`, default metadata) under `base`.
-    pub fn defaults(base: &str) -> Result<Self, BaseError> {
-        Ok(Self {
-            data: "data".into(),
-            queries: "queries".into(),
-            config: Config::default(),
-            base: Base::new(base)?,
+    /// A build of `data` with `queries` and `config` under `base`, its dumps in the default
+    /// place and the store in memory: what every command starts from.
+    pub fn new(data: PathBuf, queries: PathBuf, config: Config, base: Base) -> Self {
+        Self {
+            data,
+            queries,
+            config,
+            base,
             remote: None,
             dumps_dir: None,
             store: None,
             dumps_in_memory: DUMPS_IN_MEMORY,
-        })
+        }
+    }
+
+    /// The shipped layout (`data/`, `queries/`, default metadata) under `base`.
+    pub fn defaults(base: &str) -> Result<Self, BaseError> {
+        Ok(Self::new(
+            "data".into(),
+            "queries".into(),
+            Config::default(),
+            Base::new(base)?,
+        ))
     }
 }
 

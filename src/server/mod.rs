@@ -583,6 +583,14 @@ pub fn write_graph_with(
 /// request reading it has finished.
 pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), PublicationError> {
     let mut published = Publication::build(options)?;
+    for warning in published
+        .dataset
+        .local()
+        .into_iter()
+        .flat_map(|d| &d.warnings().0)
+    {
+        tracing::warn!("{warning}");
+    }
     // a remote store's refresh that finds the same data changes no date
     if options.remote.is_some() {
         published.keep_date(&state.current());

@@ -1,4 +1,5 @@
 //! Integration tests: one binary, one module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 mod architecture;
 mod bad_input;
