@@ -671,19 +671,6 @@ pub async fn reload_on_change(
 /// Paths, sizes and modification times of every file under `dirs` (or of `dirs` themselves,
 /// when files): changes when a file is added, removed, or written.
 fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if let Ok(m) = entry.metadata() {
-                out.push((path, m.len(), m.modified().ok()));
-            }
-        }
-    }
     let mut out = Vec::new();
     for dir in dirs {
         if dir.is_file() {
@@ -691,7 +678,11 @@ fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)
                 out.push((dir.clone(), m.len(), m.modified().ok()));
             }
         } else {
-            walk(dir, &mut out);
+            for file in crate::support::fs::files(dir, false).unwrap_or_default() {
+                if let Ok(m) = std::fs::metadata(&file) {
+                    out.push((file, m.len(), m.modified().ok()));
+                }
+            }
         }
     }
     out.sort();

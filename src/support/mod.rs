@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod digest;
+pub mod fs;
 pub mod http;
 pub mod memory;
 
