@@ -30,7 +30,7 @@ pub type Text = Spanned<String>;
 /// Names by language tag: `name = { en = "Turin", it = "Torino" }`.
 pub type Names = Spanned<BTreeMap<String, String>>;
 /// Several names by language tag: `alt_names = { en = ["UCCN"] }`.
-pub type NameLists = Spanned<BTreeMap<String, Vec<String>>>;
+pub(crate) type NameLists = Spanned<BTreeMap<String, Vec<String>>>;
 
 /// Errors that stop reading before any file is looked at.
 #[derive(Debug, thiserror::Error)]

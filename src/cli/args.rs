@@ -6,7 +6,7 @@ use super::*;
 /// according to which source — as Linked Open Data.
 #[derive(Debug, Parser)]
 #[command(name = "reti", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub(super) command: Command,
 }

@@ -296,7 +296,7 @@ async fn not_found(headers: HeaderMap, request: Request) -> Response {
 
 /// An error answered in the form the client reads: an HTML page for browsers, plain text
 /// otherwise.
-pub fn error_page(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
+pub(crate) fn error_page(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
     if negotiate::prefers_html(headers) {
         let lang = Lang::from_headers(headers, None);
         let html = pages::error_page(status, message, lang);
@@ -346,7 +346,7 @@ impl IntoResponse for ApiError {
 }
 
 /// A plain-text error.
-pub fn plain_error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -408,7 +408,7 @@ pub fn backend_failure(e: &BackendError) -> ApiError {
 }
 
 /// A backend failure answered in the form the client reads (see [`backend_failure`]).
-pub fn backend_error(headers: &HeaderMap, e: &BackendError) -> Response {
+pub(crate) fn backend_error(headers: &HeaderMap, e: &BackendError) -> Response {
     let e = backend_failure(e);
     error_page(headers, e.status, &e.message)
 }
@@ -428,7 +428,7 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 /// Whether the request's validators match: answer 304 Not Modified.
-pub fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
+pub(crate) fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
     if let Some(tags) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -473,7 +473,7 @@ pub fn cacheable(
 }
 
 /// As [`cacheable`], for a body that is not held whole (a dump streamed from its file).
-pub fn cacheable_body(
+pub(crate) fn cacheable_body(
     headers: &HeaderMap,
     published: &Publication,
     etag: String,
@@ -535,7 +535,7 @@ pub fn listing(
 }
 
 /// Adds `Vary: Accept` (the response depends on content negotiation).
-pub fn vary_accept(mut response: Response) -> Response {
+pub(crate) fn vary_accept(mut response: Response) -> Response {
     response
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("Accept"));
@@ -543,7 +543,7 @@ pub fn vary_accept(mut response: Response) -> Response {
 }
 
 /// Serialises triples in a graph representation, with the dataset's prefixes.
-pub fn write_graph(
+pub(crate) fn write_graph(
     published: &Publication,
     triples: &[oxigraph::model::Triple],
     repr: Repr,
@@ -552,7 +552,7 @@ pub fn write_graph(
 }
 
 /// Serialises triples in a graph representation, with the dataset's prefixes and `extra` ones.
-pub fn write_graph_with(
+pub(crate) fn write_graph_with(
     published: &Publication,
     triples: &[oxigraph::model::Triple],
     repr: Repr,
@@ -604,7 +604,7 @@ pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), Publicatio
 /// Reloads on SIGHUP and, with `watch`, whenever a file under the data or queries directory,
 /// or the configuration file, changes (polled every `interval`). Runs until the process ends;
 /// one rebuild at a time.
-pub async fn reload_on_change(
+pub(crate) async fn reload_on_change(
     state: Arc<AppState>,
     options: BuildOptions,
     watch: bool,
@@ -690,7 +690,7 @@ fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)
 }
 
 /// Waits for the shutdown signal (SIGINT or SIGTERM).
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

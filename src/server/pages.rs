@@ -211,7 +211,7 @@ const STYLE_CSS: &str = include_str!("../../assets/style.css");
 const QUERY_JS: &str = include_str!("../../assets/query.js");
 
 /// `GET /assets/{file}`.
-pub async fn asset(Path(file): Path<String>) -> Response {
+pub(crate) async fn asset(Path(file): Path<String>) -> Response {
     let (body, content_type) = match file.as_str() {
         "style.css" => (STYLE_CSS, "text/css; charset=utf-8"),
         "query.js" => (QUERY_JS, "text/javascript; charset=utf-8"),
@@ -246,7 +246,7 @@ struct ResourcePage {
 }
 
 /// A resource's page. Blocking: it asks the backend for the sources of its memberships.
-pub fn resource_page(
+pub(crate) fn resource_page(
     p: &Served,
     iri: &NamedNode,
     triples: &[Triple],
@@ -285,7 +285,7 @@ ORDER BY ?name
 ";
 
 /// The query page.
-pub fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> String {
+pub(crate) fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> String {
     let selected = example.and_then(|e| p.queries.iter().find(|q| q.name == e));
     let text = selected.map_or_else(|| DEFAULT_QUERY.to_owned(), |q| q.text.clone());
     let data = serde_json::json!({
@@ -328,7 +328,7 @@ struct QueriesPage<'a> {
 }
 
 /// The stored queries.
-pub fn queries_page(p: &Served, lang: Lang) -> String {
+pub(crate) fn queries_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     render(&QueriesPage {
         chrome: Chrome::new(Some(p), lang, t.queries_title, "queries", false),
@@ -346,7 +346,12 @@ struct StoredQueryPage<'a> {
 }
 
 /// One stored query with its results (SPARQL JSON).
-pub fn stored_query_page(p: &Served, q: &StoredQuery, results_json: &[u8], lang: Lang) -> String {
+pub(crate) fn stored_query_page(
+    p: &Served,
+    q: &StoredQuery,
+    results_json: &[u8],
+    lang: Lang,
+) -> String {
     let table = view::result_table(p, results_json);
     let raw = if table.is_none() {
         String::from_utf8_lossy(results_json).into_owned()
@@ -383,7 +388,7 @@ struct DumpsPage {
 }
 
 /// The dumps.
-pub fn dumps_page(p: &Served, lang: Lang) -> String {
+pub(crate) fn dumps_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     let dumps = p
         .dumps
@@ -435,7 +440,7 @@ struct OntologyPage {
 }
 
 /// The ontology.
-pub fn ontology_page(p: &Served, lang: Lang) -> String {
+pub(crate) fn ontology_page(p: &Served, lang: Lang) -> String {
     use oxigraph::model::vocab::{rdf, rdfs};
     const OWL_CLASS: &str = "http://www.w3.org/2002/07/owl#Class";
     const OWL_VERSION_INFO: &str = "http://www.w3.org/2002/07/owl#versionInfo";
@@ -550,7 +555,7 @@ struct ErrorPage {
 }
 
 /// An error.
-pub fn error_page(status: StatusCode, message: &str, lang: Lang) -> String {
+pub(crate) fn error_page(status: StatusCode, message: &str, lang: Lang) -> String {
     let reason = status.canonical_reason().unwrap_or("Error").to_owned();
     render(&ErrorPage {
         chrome: Chrome::new(
@@ -606,7 +611,7 @@ fn said(s: &crate::query::report::Said) -> String {
 }
 
 /// The reconciliation report.
-pub fn report_page(p: &Served, report: &crate::query::report::Report, lang: Lang) -> String {
+pub(crate) fn report_page(p: &Served, report: &crate::query::report::Report, lang: Lang) -> String {
     let t = text::text(lang);
     let networks = report
         .networks

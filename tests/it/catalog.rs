@@ -724,5 +724,11 @@ fn the_catalog_documents_are_made_once_per_build() {
     assert!(!first.service_description.is_empty());
     // the graph reti publish sends is the two documents together
     let graph = first.catalog_graph();
-    assert!(first.catalog.iter().chain(&first.void).all(|t| graph.contains(t)));
+    assert!(
+        first
+            .catalog
+            .iter()
+            .chain(&first.void)
+            .all(|t| graph.contains(t))
+    );
 }
