@@ -573,3 +573,21 @@ pub fn compact_iri(iri: &str, prefixes: &[(String, String)]) -> String {
         .filter(|(_, local)| !local.starts_with("//"))
         .map_or_else(|| iri.to_owned(), |(p, local)| format!("{p}:{local}"))
 }
+
+/// reti's ontology as triples, parsed once per process: the build puts them into the ontology
+/// graph, `/ontology` serves them, pages read their labels. An error is a defect of reti itself
+/// (the file is embedded and tested).
+pub fn ontology() -> Result<&'static [oxrdf::Triple], String> {
+    static ONTOLOGY: std::sync::OnceLock<Result<Vec<oxrdf::Triple>, String>> =
+        std::sync::OnceLock::new();
+    ONTOLOGY
+        .get_or_init(|| {
+            oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+                .for_slice(ONTOLOGY_TTL.as_bytes())
+                .map(|quad| quad.map(oxrdf::Triple::from))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        })
+        .as_deref()
+        .map_err(Clone::clone)
+}

@@ -17,7 +17,6 @@ use crate::rdf::{self, Base};
 use crate::source::{self, SourceError};
 use crate::store::frozen::{self, Frozen, FrozenBuilder};
 use crate::store::{Dataset, Profile, Storage, Summary, profile};
-use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, Quad, QuadRef};
 use oxigraph::store::{StorageError, Store};
 use std::path::{Path, PathBuf};
@@ -266,12 +265,11 @@ impl Dataset {
     /// on disk it is stored, one copy of each triple.
     fn load(model: &Model, base: Base, on_disk: Option<Store>) -> Result<Self, BuildError> {
         let ontology_graph = base.graph(rdf::ONTOLOGY_GRAPH);
-        let ontology = RdfParser::from_format(RdfFormat::Turtle)
-            .without_named_graphs()
-            .with_default_graph(ontology_graph)
-            .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| BuildError::Ontology(e.to_string()))?;
+        let ontology: Vec<Quad> = rdf::ontology()
+            .map_err(BuildError::Ontology)?
+            .iter()
+            .map(|t| t.clone().in_graph(ontology_graph.clone()))
+            .collect();
         let (seen, store) = match on_disk {
             Some(store) => Self::load_on_disk(model, &base, ontology, store)?,
             None => {
@@ -393,12 +391,11 @@ mod counted_tests {
     fn quads(dir: &Path, base: &Base) -> Vec<Quad> {
         let loaded = source::load_dir(dir).expect("readable");
         let model = Model::build(&loaded.records).expect("valid");
-        let mut quads: Vec<Quad> = RdfParser::from_format(RdfFormat::Turtle)
-            .without_named_graphs()
-            .with_default_graph(base.graph(rdf::ONTOLOGY_GRAPH))
-            .for_slice(rdf::ONTOLOGY_TTL.as_bytes())
-            .collect::<Result<_, _>>()
-            .expect("ontology");
+        let mut quads: Vec<Quad> = rdf::ontology()
+            .expect("ontology")
+            .iter()
+            .map(|t| t.clone().in_graph(base.graph(rdf::ONTOLOGY_GRAPH)))
+            .collect();
         rdf::emit_quads(&model, base, &mut |q| quads.push(q.into_owned()));
         quads
     }

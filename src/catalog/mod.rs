@@ -26,7 +26,6 @@ use crate::query::{Backend, BackendError, Sparql};
 use crate::rdf::Base;
 use crate::store::{DATE_TYPES, Profile, Summary, widen_years, year_of};
 use crate::support::dates::timestamp;
-use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::sparql::QueryResults;
@@ -223,14 +222,7 @@ pub(crate) fn catalog_prefixes(base: &Base) -> Vec<(String, String)> {
 
 /// The ontology's triples, sorted.
 pub(crate) fn ontology_triples() -> Vec<Triple> {
-    let mut g = Graph::default();
-    for quad in RdfParser::from_format(RdfFormat::Turtle)
-        .for_slice(crate::rdf::ONTOLOGY_TTL.as_bytes())
-        .flatten()
-    {
-        g.0.push(Triple::from(quad));
-    }
-    g.finish()
+    Graph(crate::rdf::ontology().unwrap_or_default().to_vec()).finish()
 }
 
 #[cfg(test)]

@@ -32,7 +32,6 @@ use oxigraph::sparql::{
 use oxigraph::store::StorageError;
 use remote::{Form, RemoteEndpoint, RemoteError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
 
 /// Why the backend could not answer.
 #[derive(Debug, thiserror::Error)]
@@ -636,19 +635,6 @@ fn values(nodes: &[NamedNode]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// reti's ontology, as embedded in the binary: the same triples as the ontology graph of every
-/// build, available without asking a store.
-pub fn ontology() -> &'static [Triple] {
-    static ONTOLOGY: OnceLock<Vec<Triple>> = OnceLock::new();
-    ONTOLOGY.get_or_init(|| {
-        oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
-            .for_slice(crate::rdf::ONTOLOGY_TTL.as_bytes())
-            .flatten()
-            .map(Triple::from)
-            .collect()
-    })
 }
 
 // ---------------------------------------------------------------------------------------------

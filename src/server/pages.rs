@@ -445,7 +445,7 @@ pub(crate) fn ontology_page(p: &Served, lang: Lang) -> String {
     const OWL_CLASS: &str = "http://www.w3.org/2002/07/owl#Class";
     const OWL_VERSION_INFO: &str = "http://www.w3.org/2002/07/owl#versionInfo";
     let mut terms: BTreeMap<NamedNode, HashMap<NamedNode, Vec<Term>>> = BTreeMap::new();
-    for t in crate::query::ontology() {
+    for t in crate::rdf::ontology().unwrap_or_default() {
         if let NamedOrBlankNode::NamedNode(s) = &t.subject {
             terms
                 .entry(s.clone())

@@ -176,7 +176,8 @@ pub(crate) fn term_val(
 /// The `rdfs:label`s of the (embedded) ontology: properties and classes, reti's and reused ones.
 pub(crate) fn ontology_labels() -> HashMap<NamedNode, Names> {
     let mut out: HashMap<NamedNode, Names> = HashMap::new();
-    for t in crate::query::ontology()
+    for t in crate::rdf::ontology()
+        .unwrap_or_default()
         .iter()
         .filter(|t| t.predicate == rdfs::LABEL)
     {
