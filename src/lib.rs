@@ -28,6 +28,7 @@ pub mod model;
 pub mod publish;
 pub mod rdf;
 pub mod report;
+pub mod search;
 pub mod server;
 pub mod site;
 pub mod source;

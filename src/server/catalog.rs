@@ -220,6 +220,15 @@ pub async fn catalog(
     described(state.current(), headers, params, "catalog", catalog_triples).await
 }
 
+/// Whether a page for people is asked for: `?format=html`, or a browser's `Accept` without
+/// `?format=` (RDF clients and `Accept: */*` keep getting Turtle).
+fn wants_page(headers: &HeaderMap, params: &HashMap<String, String>) -> bool {
+    match params.get("format") {
+        Some(f) => f == "html",
+        None => negotiate::prefers_html(headers),
+    }
+}
+
 /// `GET /.well-known/void`: the VoID description of the dataset.
 pub async fn void(
     State(state): State<Arc<AppState>>,
@@ -247,6 +256,27 @@ async fn described(
         Ok(t) => t,
         Err(e) => return axum::response::IntoResponse::into_response(e),
     };
+    if wants_page(&headers, &params) {
+        let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+        let (first, void) = if what == "void" {
+            (p.url("catalog#dataset"), true)
+        } else {
+            (p.url("catalog"), false)
+        };
+        let html = super::pages::described_page(&p, lang, &triples, &first, void);
+        let digest = export::hex(&Sha256::digest(html.as_bytes()));
+        let etag = p.etag(&format!("{what}-html-{}-{}", lang.tag(), &digest[..16]));
+        let mut r = vary_accept(cacheable(
+            &headers,
+            &p,
+            etag,
+            &Repr::Html.content_type(),
+            html,
+        ));
+        r.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("Accept-Language"));
+        return r;
+    }
     rdf_response(&headers, &params, &p, what, || triples)
 }
 

@@ -56,6 +56,7 @@ pub async fn redirect(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, slug)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let published = state.current();
     match resource(&published, &headers, &kind, &slug).await {
@@ -67,7 +68,16 @@ pub async fn redirect(
         Ok(r) => r,
         Err(e) => return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response()),
     };
-    let location = published.url(&format!("doc/{kind}/{slug}.{}", repr.extension()));
+    let mut location = published.url(&format!("doc/{kind}/{slug}.{}", repr.extension()));
+    // the page asked for in a language is that language's page
+    if repr == Repr::Html
+        && let Some(lang) = params
+            .get("lang")
+            .filter(|l| matches!(l.as_str(), "en" | "it"))
+    {
+        location.push_str("?lang=");
+        location.push_str(lang);
+    }
     let mut response = (StatusCode::SEE_OTHER, format!("See {location}\n")).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, v);

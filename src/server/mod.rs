@@ -29,6 +29,7 @@ mod pages;
 mod query_threads;
 mod reconciliation;
 mod request_log;
+mod search;
 mod sparql;
 mod stored_queries;
 pub use stored_queries::warm_up;
@@ -61,7 +62,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 pub use catalog::{catalog_graph, write_catalog_graph};
 pub use documents::DOCUMENT_FORMATS;
-pub use pages::static_sparql_page;
+pub use pages::{ASSETS, static_sparql_page};
 pub use stored_queries::StoredQuery;
 
 /// Where the published content comes from.
@@ -190,6 +191,8 @@ pub struct Published {
     encoded: encoding::Encoded,
     /// The counts and facts of the VoID description and the catalog.
     statistics: catalog::Statistics,
+    /// Every label of the published resources, for `/search`.
+    pub search: crate::search::Index,
 }
 
 impl Published {
@@ -220,7 +223,9 @@ impl Published {
             },
             Backend::Remote(_) => catalog::statistics(&dataset)?,
         };
+        let search = crate::search::Index::build(&dataset, options.base.as_str())?;
         Ok(Self {
+            search,
             dataset,
             config: options.config.clone(),
             dumps,
@@ -247,6 +252,7 @@ impl Published {
             RemoteEndpoint::new(&remote.endpoint, remote.timeout).map_err(BackendError::from)?;
         let dataset = Backend::Remote(Remote::connect(endpoint, Some(options.base.clone()))?);
         let statistics = catalog::statistics(&dataset)?;
+        let search = crate::search::Index::build(&dataset, options.base.as_str())?;
         // what the store holds, as far as counts tell
         let summary = dataset.summary();
         let counts = format!("{} {:?} {:?}", summary.triples, summary.graphs, statistics);
@@ -255,6 +261,7 @@ impl Published {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Ok(Self {
+            search,
             dataset,
             config: options.config.clone(),
             dumps: Vec::new(),
@@ -465,6 +472,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/ontology", get(catalog::ontology))
         .route("/context.jsonld", get(catalog::context))
         .route("/assets/{file}", get(pages::asset))
+        .route("/search", get(search::search))
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))

@@ -17,6 +17,7 @@ mod queries;
 mod remote;
 mod report;
 mod roundtrip;
+mod search;
 mod serve;
 mod server;
 mod shacl;
