@@ -71,8 +71,32 @@
     mount.querySelectorAll(".CodeMirror textarea").forEach(function (t) {
       t.setAttribute("aria-label", words.editor || "SPARQL query");
     });
+    // the editor's scrolling area can be reached by keyboard (a long query scrolls)
+    mount.querySelectorAll(".CodeMirror-scroll").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+    });
     mount.querySelectorAll(".tab input[type=text]").forEach(function (t) {
       t.setAttribute("aria-label", words.tabName || "Tab name");
+    });
+    // the results: their page-size menu named, the row-number column named, and the table in
+    // a region that scrolls by itself (and by keyboard) when wider than a phone
+    mount.querySelectorAll("select.tableSizer").forEach(function (sel) {
+      if (!sel.getAttribute("aria-label")) sel.setAttribute("aria-label", words.pageSize || "Page size");
+    });
+    mount.querySelectorAll(".yasr table.dataTable thead th .dt-column-title").forEach(function (title) {
+      if (!title.textContent.trim() && !title.querySelector(".visually-hidden")) {
+        var hidden = document.createElement("span");
+        hidden.className = "visually-hidden";
+        hidden.textContent = words.row || "Row";
+        title.appendChild(hidden);
+      }
+    });
+    mount.querySelectorAll(".yasr_results").forEach(function (region) {
+      if (region.getAttribute("tabindex") !== "0") {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        region.setAttribute("aria-label", words.results || "Results");
+      }
     });
     // a tab list holds tabs only: the "add a tab" button goes beside it
     mount.querySelectorAll(".tabsList").forEach(function (list) {
@@ -82,9 +106,12 @@
     });
   }
   tidy();
-  yasgui.on("tabAdd", function () { setTimeout(tidy, 0); });
-  yasgui.on("tabSelect", function () { setTimeout(tidy, 0); });
-  yasgui.on("queryResponse", function () { setTimeout(tidy, 0); });
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    setTimeout(function () { pending = false; tidy(); }, 0);
+  }).observe(mount, { childList: true, subtree: true });
   if (fromHash !== null || data.selected || !window.localStorage.getItem("yasqe_reti-started")) {
     tab().setQuery(initial);
   }

@@ -126,6 +126,7 @@ pub struct Text {
     pub query_editor_hint: &'static str,
     pub endpoint_label: &'static str,
     pub tab_name: &'static str,
+    pub page_size: &'static str,
 }
 
 /// English.
@@ -243,6 +244,7 @@ pub static EN: Text = Text {
     about_catalog: "Catalog and VoID",
     endpoint_label: "SPARQL endpoint",
     tab_name: "Name of the tab",
+    page_size: "Rows per page",
     query_editor_hint: "The editor highlights SPARQL, completes the dataset's prefixes, classes and properties (Ctrl+Space), marks errors, and sorts and pages the results. The address keeps the query: copy it to share it.",
 };
 
@@ -361,6 +363,7 @@ pub static IT: Text = Text {
     about_catalog: "Catalogo e VoID",
     endpoint_label: "Endpoint SPARQL",
     tab_name: "Nome della scheda",
+    page_size: "Righe per pagina",
     query_editor_hint: "L'editor evidenzia SPARQL, completa i prefissi, le classi e le proprietà del dataset (Ctrl+Spazio), segnala gli errori, e ordina e impagina i risultati. L'indirizzo conserva la query: copialo per condividerla.",
 };
 
