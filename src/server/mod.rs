@@ -26,6 +26,7 @@ mod encoding;
 pub mod listen;
 pub mod negotiate;
 mod pages;
+mod query_errors;
 mod query_threads;
 mod reconciliation;
 mod request_log;

@@ -850,3 +850,23 @@ fn yasgui_is_served_compressed_once_with_its_notices() {
     }
     assert!(!html.contains("src=\"http") && !html.contains("href=\"//"));
 }
+
+#[test]
+fn an_undeclared_prefix_is_named_with_the_prefixes_to_declare() {
+    let query = "SELECT ?x WHERE {\n  ?x org:memberOf ?n\n}";
+    let url = format!(
+        "{}?query={}",
+        server().at("/sparql"),
+        percent_encoding::utf8_percent_encode(query, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let (status, _, body) =
+        server().block_on(get(&url, &[("Accept", "application/sparql-results+json")]));
+    let body = String::from_utf8(body).expect("UTF-8");
+    assert_eq!(status, 400);
+    assert!(
+        body.starts_with("the query is not valid SPARQL: the prefix `org:` (line 2, column 6) is not declared; add `PREFIX org: <http://www.w3.org/ns/org#>` before the query."),
+        "{body}"
+    );
+    assert!(body.contains("\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>"));
+    assert!(!body.contains("\\u{"), "no Unicode ranges: {body}");
+}
