@@ -7,13 +7,14 @@
 //! - `export/{format}/{M}`: the whole dataset in each format, as bytes per second.
 //!
 //! `cargo bench --bench build`; under `cargo test` each runs once, untimed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
-use reti::dataset::Dataset;
 use reti::export::{self, Format};
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::path::Path;
 
 /// The allocator the `reti` binary uses (src/main.rs), so that this measures what users run.

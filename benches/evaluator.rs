@@ -7,10 +7,11 @@
 //!
 //! `cargo bench --bench evaluator` (`RETI_BENCH_ROUNDS=5` for a quicker, noisier run); under
 //! `cargo test` each query runs once, untimed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
-use reti::dataset::Dataset;
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::path::Path;
 use std::time::{Duration, Instant};
 

@@ -21,12 +21,13 @@
 //! default graph, as N-Triples lines), the time per membership, and the peak memory of each (the rise of the process's peak resident set,
 //! reset before each step through `/proc/self/clear_refs`). Then the export of every format:
 //! MB/s and peak memory. Timings are printed, never asserted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
-use reti::dataset::Dataset;
 use reti::export::{self, Format};
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -263,7 +263,7 @@ impl Config {
                 });
             }
         };
-        toml::from_str(&text).map_err(|e| {
+        let config: Self = toml::from_str(&text).map_err(|e| {
             let file = crate::diagnostic::SourceText::new(path.to_owned(), text.clone());
             let span = e.span().unwrap_or(0..0);
             let (line, column) = file.line_column(span.start);
@@ -272,11 +272,84 @@ impl Config {
                 message = format!("{message}\n  help: {help}");
             }
             ConfigError::Invalid {
-                path: shown,
+                path: shown.clone(),
                 line,
                 column,
                 message,
             }
-        })
+        })?;
+        config.check_iris(&shown, path, &text)?;
+        Ok(config)
+    }
+
+    /// Every value the catalog publishes as an IRI must be one: a typo is refused when the file
+    /// is read (naming the key and the line), not left out of the catalog on every request.
+    fn check_iris(&self, shown: &str, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let mailto = if self.contact.email.starts_with("mailto:") {
+            self.contact.email.clone()
+        } else {
+            format!("mailto:{}", self.contact.email)
+        };
+        let mut iris: Vec<(String, &str)> = vec![
+            ("licence".into(), &self.licence),
+            ("accrual_periodicity".into(), &self.accrual_periodicity),
+            ("contact.email".into(), &mailto),
+        ];
+        for (key, agent) in [
+            ("publisher", &self.publisher),
+            ("rights_holder", &self.rights_holder),
+        ] {
+            for (field, value) in [
+                ("iri", &agent.iri),
+                ("homepage", &agent.homepage),
+                ("type", &agent.kind),
+            ] {
+                if let Some(value) = value {
+                    iris.push((format!("{key}.{field}"), value));
+                }
+            }
+        }
+        if let Some(kind) = &self.licence_type {
+            iris.push(("licence_type".into(), kind));
+        }
+        for (key, list) in [
+            (
+                "licence_same_as",
+                self.licence_same_as.as_deref().unwrap_or_default(),
+            ),
+            ("themes", &self.themes),
+            ("languages", &self.languages),
+            ("spatial", &self.spatial),
+        ] {
+            iris.extend(list.iter().map(|v| (key.to_owned(), v.as_str())));
+        }
+        iris.extend(
+            self.spatial_geometry
+                .iter()
+                .map(|g| ("spatial_geometry.iri".to_owned(), g.iri.as_str())),
+        );
+        for (key, value) in iris {
+            if let Err(e) = oxrdf::NamedNode::new(value) {
+                let file = crate::diagnostic::SourceText::new(path.to_owned(), text.to_owned());
+                let written = value
+                    .strip_prefix("mailto:")
+                    .filter(|_| key == "contact.email");
+                let at = text
+                    .find(&format!("\"{}\"", written.unwrap_or(value)))
+                    .map_or(0, |i| i + 1);
+                let (line, column) = file.line_column(at);
+                return Err(ConfigError::Invalid {
+                    path: shown.to_owned(),
+                    line,
+                    column,
+                    message: format!(
+                        "`{key}`: \"{value}\" is not an IRI ({e})\n  help: write an absolute IRI, \
+                         such as \"https://creativecommons.org/licenses/by/4.0/\" (no spaces; \
+                         percent-encode other characters)"
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 }

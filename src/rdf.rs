@@ -25,6 +25,17 @@ pub const SHAPES_TTL: &str = include_str!("../ontology/shapes.ttl");
 /// Slug of the graph that holds the ontology; no source may take it.
 pub const ONTOLOGY_GRAPH: &str = "ontology";
 
+/// Slug of the graph the catalog is published in, `{base}graph/catalog`: the catalog is no
+/// graph of the local store (the server computes it per build), but a store that takes over
+/// needs it to answer harvesters.
+pub const CATALOG_GRAPH: &str = "catalog";
+
+/// Slug of the graph the merge of the named graphs is published in, `{base}graph/merge`:
+/// reti's default graph, as a graph of its own, because stores differ in what their default
+/// graph is (Virtuoso's is the union of all graphs, with a triple once per graph) and some
+/// cannot have it replaced. Front ends of the store read it as their default graph.
+pub const MERGE_GRAPH: &str = "merge";
+
 /// The kinds of resource reti mints IRIs for, as they appear in `{base}id/{kind}/{slug}`.
 pub const KINDS: &[&str] = &[
     "network",
@@ -384,7 +395,7 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
         }
     }
 
-    for s in &model.sites {
+    for s in &model.offices {
         let iri = base.mint("site", &s.slug);
         let owner = org_iri(s.organization);
         for claim in &s.claims {
@@ -535,7 +546,7 @@ pub fn origins(
             &mut p.claims.iter().map(|c| c.origin.clone()),
         );
     }
-    for s in &model.sites {
+    for s in &model.offices {
         add(
             base.mint("site", &s.slug),
             &mut s.claims.iter().map(|c| c.origin.clone()),
@@ -554,4 +565,16 @@ pub fn origins(
         );
     }
     out
+}
+
+/// Shortens `iri` with the longest matching prefix, when the result cannot be mistaken for an
+/// absolute IRI or a blank node.
+pub fn compact_iri(iri: &str, prefixes: &[(String, String)]) -> String {
+    prefixes
+        .iter()
+        .filter(|(_, ns)| iri.len() > ns.len() && iri.starts_with(ns.as_str()))
+        .max_by_key(|(_, ns)| ns.len())
+        .map(|(p, ns)| (p, &iri[ns.len()..]))
+        .filter(|(_, local)| !local.starts_with("//"))
+        .map_or_else(|| iri.to_owned(), |(p, local)| format!("{p}:{local}"))
 }

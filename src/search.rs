@@ -10,7 +10,7 @@
 //! matched is a name of it or only an alternative one (the city of Torino before the province
 //! also called Torino), then by its shortest matching label.
 
-use crate::backend::{Backend, BackendError, Sparql};
+use crate::query::{Backend, BackendError, Sparql};
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;
 use std::collections::HashMap;

@@ -12,7 +12,7 @@
 //! let spec = reti::synth::Spec { networks: 3, memberships: 300, seed: 7 };
 //! reti::synth::write(&spec, dir.path())?;
 //! let base = reti::rdf::Base::new(reti::rdf::Base::DEFAULT)?;
-//! let dataset = reti::dataset::Dataset::build(dir.path(), base)?;
+//! let dataset = reti::store::Dataset::build(dir.path(), base)?;
 //! assert_eq!(dataset.summary().memberships, 300);
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```

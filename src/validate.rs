@@ -11,11 +11,11 @@
 //! validates with pyshacl. Each result becomes a [`Diagnostic`] at the first record that
 //! describes the focus node (where its records were written).
 //!
-//! [`Dataset::build`]: crate::dataset::Dataset::build
+//! [`Dataset::build`]: crate::store::Dataset::build
 
-use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Origin;
+use crate::store::Dataset;
 use oxigraph::model::Triple;
 use std::fmt;
 use std::path::Path;
@@ -166,7 +166,7 @@ pub fn diagnostics(
 #[cfg(feature = "shacl")]
 mod engine {
     use super::{Finding, Severity, ValidationError};
-    use crate::jsonld::compact_iri;
+    use crate::rdf::compact_iri;
     use oxigraph::model::Triple;
     use rudof_rdf::rdf_core::term::Object;
     use rudof_rdf::rdf_core::{RDFFormat, SHACLPath};
@@ -425,7 +425,7 @@ ex:someField a skos:Concept ;
             .iter()
             .map(|f| {
                 let shape = f.shape.clone().unwrap_or_default();
-                let focus = crate::jsonld::compact_iri(&f.focus, &prefixes);
+                let focus = crate::rdf::compact_iri(&f.focus, &prefixes);
                 (focus, shape.trim_start_matches("sh:").to_owned())
             })
             .collect();

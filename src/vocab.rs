@@ -10,8 +10,8 @@
 
 use oxrdf::NamedNodeRef;
 
-/// Declares a namespace's terms as `NamedNodeRef` constants (used here and by other modules
-/// with vocabularies of their own, such as the catalog's).
+/// Declares a namespace's terms as `NamedNodeRef` constants. Every vocabulary reti writes, the
+/// data's and the catalog's, is declared here once.
 macro_rules! terms {
     ($ns:literal; $($name:ident = $local:literal),* $(,)?) => {
         /// The namespace IRI.
@@ -23,7 +23,6 @@ macro_rules! terms {
         )*
     };
 }
-pub(crate) use terms;
 
 /// reti's own ontology: only what the reused vocabularies lack.
 pub mod reti {
@@ -85,6 +84,8 @@ pub mod skos {
         HAS_TOP_CONCEPT = "hasTopConcept",
         NOTATION = "notation",
         DEFINITION = "definition",
+        EXACT_MATCH = "exactMatch",
+        CLOSE_MATCH = "closeMatch",
     );
 }
 
@@ -115,14 +116,58 @@ pub mod dcterms {
         BIBLIOGRAPHIC_CITATION = "bibliographicCitation",
         HAS_PART = "hasPart",
         SUBJECT = "subject",
+        IDENTIFIER = "identifier",
+        ISSUED = "issued",
+        MODIFIED = "modified",
+        PUBLISHER = "publisher",
+        RIGHTS_HOLDER = "rightsHolder",
+        LICENSE = "license",
+        LANGUAGE = "language",
+        SPATIAL = "spatial",
+        ACCRUAL_PERIODICITY = "accrualPeriodicity",
+        FORMAT = "format",
+        CONFORMS_TO = "conformsTo",
+        TYPE = "type",
+        ACCESS_RIGHTS = "accessRights",
+        LICENSE_DOCUMENT = "LicenseDocument",
+        LOCATION = "Location",
+        FREQUENCY = "Frequency",
+        LINGUISTIC_SYSTEM = "LinguisticSystem",
+        MEDIA_TYPE = "MediaType",
+        MEDIA_TYPE_OR_EXTENT = "MediaTypeOrExtent",
+        STANDARD = "Standard",
+        RIGHTS_STATEMENT = "RightsStatement",
     );
 }
 
-/// DCAT (only the period bounds are used by the dataset itself).
+/// DCAT 3: the period bounds of the data, and the catalog.
 pub mod dcat {
     terms!("http://www.w3.org/ns/dcat#";
         START_DATE = "startDate",
         END_DATE = "endDate",
+        CATALOG = "Catalog",
+        DATASET_CLASS = "Dataset",
+        DISTRIBUTION_CLASS = "Distribution",
+        DATA_SERVICE = "DataService",
+        DATASET = "dataset",
+        SERVICE = "service",
+        DISTRIBUTION = "distribution",
+        DOWNLOAD_URL = "downloadURL",
+        ACCESS_URL = "accessURL",
+        ACCESS_SERVICE = "accessService",
+        MEDIA_TYPE = "mediaType",
+        BYTE_SIZE = "byteSize",
+        THEME = "theme",
+        THEME_TAXONOMY = "themeTaxonomy",
+        KEYWORD = "keyword",
+        CONTACT_POINT = "contactPoint",
+        ENDPOINT_URL = "endpointURL",
+        ENDPOINT_DESCRIPTION = "endpointDescription",
+        SERVES_DATASET = "servesDataset",
+        LANDING_PAGE = "landingPage",
+        BBOX = "bbox",
+        CENTROID = "centroid",
+        COMPRESS_FORMAT = "compressFormat",
     );
 }
 
@@ -151,12 +196,169 @@ pub mod owl {
     );
 }
 
-/// Authority namespaces that reti links to with `owl:sameAs`.
+/// FOAF.
+pub mod foaf {
+    terms!("http://xmlns.com/foaf/0.1/";
+        AGENT = "Agent",
+        DOCUMENT = "Document",
+        NAME = "name",
+        HOMEPAGE = "homepage",
+        PAGE = "page",
+        PRIMARY_TOPIC = "primaryTopic",
+    );
+}
+
+/// vCard.
+pub mod vcard {
+    terms!("http://www.w3.org/2006/vcard/ns#";
+        ORGANIZATION = "Organization",
+        KIND = "Kind",
+        FN = "fn",
+        HAS_EMAIL = "hasEmail",
+    );
+}
+
+/// SPDX (checksums).
+pub mod spdx {
+    terms!("http://spdx.org/rdf/terms#";
+        CHECKSUM_CLASS = "Checksum",
+        CHECKSUM = "checksum",
+        ALGORITHM = "algorithm",
+        CHECKSUM_VALUE = "checksumValue",
+        SHA256 = "checksumAlgorithm_sha256",
+    );
+}
+
+/// DCAT-AP's own terms.
+pub mod dcatap {
+    terms!("http://data.europa.eu/r5r/";
+        AVAILABILITY = "availability",
+    );
+}
+
+/// DCAT-AP_IT.
+pub mod dcatapit {
+    terms!("http://dati.gov.it/onto/dcatapit#";
+        CATALOG = "Catalog",
+        DATASET = "Dataset",
+        DISTRIBUTION = "Distribution",
+        AGENT = "Agent",
+        ORGANIZATION = "Organization",
+        GEOGRAPHICAL_IDENTIFIER = "geographicalIdentifier",
+    );
+}
+
+/// schema.org under `http://`, as DCAT-AP_IT and its harvesters spell it for the temporal
+/// coverage (the data itself uses `https://schema.org/`).
+pub mod schema_http {
+    terms!("http://schema.org/";
+        START_DATE = "startDate",
+        END_DATE = "endDate",
+    );
+}
+
+/// RDF Schema.
+pub mod rdfs {
+    terms!("http://www.w3.org/2000/01/rdf-schema#";
+        LABEL = "label",
+    );
+}
+
+/// VoID.
+pub mod void {
+    terms!("http://rdfs.org/ns/void#";
+        DATASET = "Dataset",
+        DATASET_DESCRIPTION = "DatasetDescription",
+        SPARQL_ENDPOINT = "sparqlEndpoint",
+        DATA_DUMP = "dataDump",
+        TRIPLES = "triples",
+        ENTITIES = "entities",
+        DISTINCT_SUBJECTS = "distinctSubjects",
+        DISTINCT_OBJECTS = "distinctObjects",
+        PROPERTIES = "properties",
+        CLASSES = "classes",
+        VOCABULARY = "vocabulary",
+        URI_SPACE = "uriSpace",
+        EXAMPLE_RESOURCE = "exampleResource",
+        SUBSET = "subset",
+        FEATURE = "feature",
+    );
+}
+
+/// SPARQL 1.1 Service Description.
+pub mod sd {
+    terms!("http://www.w3.org/ns/sparql-service-description#";
+        SERVICE = "Service",
+        ENDPOINT = "endpoint",
+        SUPPORTED_LANGUAGE = "supportedLanguage",
+        SPARQL11_QUERY = "SPARQL11Query",
+        RESULT_FORMAT = "resultFormat",
+        FEATURE = "feature",
+        UNION_DEFAULT_GRAPH = "UnionDefaultGraph",
+        DEFAULT_ENTAILMENT_REGIME = "defaultEntailmentRegime",
+        DEFAULT_DATASET = "defaultDataset",
+        DATASET = "Dataset",
+        DEFAULT_GRAPH = "defaultGraph",
+        GRAPH_CLASS = "Graph",
+        NAMED_GRAPH = "namedGraph",
+        NAMED_GRAPH_CLASS = "NamedGraph",
+        NAME = "name",
+        GRAPH = "graph",
+    );
+}
+
+/// W3C format IRIs.
+pub mod formats {
+    terms!("http://www.w3.org/ns/formats/";
+        TURTLE = "Turtle",
+        TRIG = "TriG",
+        N_TRIPLES = "N-Triples",
+        N_QUADS = "N-Quads",
+        JSON_LD = "JSON-LD",
+        RDF_XML = "RDF_XML",
+        RESULTS_JSON = "SPARQL_Results_JSON",
+        RESULTS_XML = "SPARQL_Results_XML",
+        RESULTS_CSV = "SPARQL_Results_CSV",
+        RESULTS_TSV = "SPARQL_Results_TSV",
+    );
+}
+
+/// GeoSPARQL.
+pub mod gsp {
+    terms!("http://www.opengis.net/ont/geosparql#";
+        WKT_LITERAL = "wktLiteral",
+    );
+}
+
+/// Authority tables: those reti links to with `owl:sameAs`, and those the catalog refers to.
 pub mod authority {
     /// Wikidata items: `{WIKIDATA}Q495`.
     pub const WIKIDATA: &str = "http://www.wikidata.org/entity/";
     /// EU Publications Office country authority table: `{EU_COUNTRY}ITA`.
     pub const EU_COUNTRY: &str = "http://publications.europa.eu/resource/authority/country/";
+    /// EU file types: `{FILE_TYPE}RDF_TURTLE`.
+    pub const FILE_TYPE: &str = "http://publications.europa.eu/resource/authority/file-type/";
+    /// The EU data-theme table (a concept scheme).
+    pub const DATA_THEME: &str = "http://publications.europa.eu/resource/authority/data-theme";
+    /// EU frequencies.
+    pub const FREQUENCY: &str = "http://publications.europa.eu/resource/authority/frequency/";
+    /// Planned availability "stable".
+    pub const STABLE: &str =
+        "http://publications.europa.eu/resource/authority/planned-availability/STABLE";
+    /// Public access.
+    pub const PUBLIC: &str = "http://publications.europa.eu/resource/authority/access-right/PUBLIC";
+    /// IANA media types: `{IANA}text/turtle`.
+    pub const IANA: &str = "http://www.iana.org/assignments/media-types/";
+    /// ADMS publisher types.
+    pub const PUBLISHER_TYPE: &str = "http://purl.org/adms/publishertype/";
+    /// ADMS licence types.
+    pub const LICENCE_TYPE: &str = "http://purl.org/adms/licencetype/";
+    /// SPARQL 1.1 Protocol.
+    pub const SPARQL_PROTOCOL: &str = "https://www.w3.org/TR/sparql11-protocol/";
+    /// SPARQL 1.1 Query Language.
+    pub const SPARQL_QUERY: &str = "https://www.w3.org/TR/sparql11-query/";
+    /// Simple entailment.
+    pub const SIMPLE_ENTAILMENT: &str = "http://www.w3.org/ns/entailment/Simple";
 }
 
 /// Prefixes used by every serialisation (Turtle, TriG, RDF/XML, JSON-LD), in output order.

@@ -6,7 +6,8 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, header};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use reti::server::{AppState, BuildOptions, Published, Settings};
+use reti::publication::{BuildOptions, Publication};
+use reti::server::{AppState, Settings};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -63,7 +64,7 @@ fn server() -> &'static Server {
         let mut options = BuildOptions::defaults("http://localhost:7878/").expect("base");
         options.data = root.join("data");
         options.queries = root.join("queries");
-        let published = Published::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
+        let published = Publication::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
         let settings = Settings {
             query_timeout: Duration::from_millis(300),
             ..Settings::default()

@@ -2,9 +2,10 @@
 //! negotiated format; `/doc/{kind}/{slug}[.ext]` is the document itself (HTML for people,
 //! Turtle, JSON-LD, N-Triples, RDF/XML for machines).
 
-use super::negotiate::{self, Lang, Repr};
-use super::{AppState, Published, cacheable, error_page, pages, vary_accept, write_graph};
+use super::negotiate::{self, Repr};
+use super::{AppState, Served, cacheable, error_page, pages, vary_accept, write_graph};
 use crate::rdf::KINDS;
+use crate::server::negotiate::Negotiation;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +25,7 @@ pub const DOCUMENT_FORMATS: [Repr; 5] = [
 /// The resource IRI for a kind and slug, if it names something published; the failure
 /// response when the backend cannot tell.
 async fn resource(
-    published: &Arc<Published>,
+    published: &Arc<Served>,
     headers: &HeaderMap,
     kind: &str,
     slug: &str,
@@ -64,9 +65,9 @@ pub async fn redirect(
         Ok(None) => return not_found(&headers, &kind, &slug),
         Err(response) => return response,
     }
-    let repr = match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
+    let repr = match negotiate::choose(&headers, None, &DOCUMENT_FORMATS) {
         Ok(r) => r,
-        Err(e) => return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response()),
+        Err(response) => return *response,
     };
     let mut location = published.url(&format!("doc/{kind}/{slug}.{}", repr.extension()));
     // the page asked for in a language is that language's page
@@ -90,7 +91,7 @@ pub async fn document(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, file)): Path<(String, String)>,
-    Query(params): Query<HashMap<String, String>>,
+    asked: Negotiation,
 ) -> Response {
     let published = state.current();
     let (slug, ext) = match file.rsplit_once('.') {
@@ -100,14 +101,12 @@ pub async fn document(
     let negotiated = ext.is_none();
     let repr = match &ext {
         Some(ext) => Repr::from_name(ext, &DOCUMENT_FORMATS).filter(|r| r.extension() == ext),
-        None => match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
+        None => match negotiate::choose(&headers, None, &DOCUMENT_FORMATS) {
             Ok(r) => Some(r),
-            Err(e) => {
-                return vary_accept((StatusCode::NOT_ACCEPTABLE, e.message()).into_response());
-            }
+            Err(response) => return *response,
         },
     };
-    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let lang = asked.lang;
     let tag = |repr: Repr| {
         if repr == Repr::Html {
             format!("{kind}-{slug}-html-{}", lang.tag())
@@ -139,7 +138,7 @@ pub async fn document(
                 let published = Arc::clone(&published);
                 move || {
                     let triples = published.dataset.describe(&iri)?;
-                    Ok::<_, crate::backend::BackendError>(if repr == Repr::Html {
+                    Ok::<_, crate::query::BackendError>(if repr == Repr::Html {
                         pages::resource_page(&published, &iri, &triples, lang)?.into_bytes()
                     } else {
                         write_graph(&published, &triples, repr)

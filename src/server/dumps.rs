@@ -6,117 +6,21 @@
 //! that content (and of reti's version and the base), so a restart with unchanged data finds
 //! them and skips the export.
 
-use super::{
-    AppState, BuildOptions, Dump, PublishError, cacheable, cacheable_body, error_page,
-    not_modified, pages, plain_error,
-};
-use crate::dataset::Dataset;
-use crate::export::{self, ExportError, Format};
+use super::{AppState, cacheable, cacheable_body, error_page, not_modified, pages, plain_error};
+use crate::export::Format;
+use crate::server::negotiate::Negotiation;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
+
 use std::sync::Arc;
-
-/// Directories of dumps kept: the current content's and the previous one's (which requests
-/// of the previous build may still be reading).
-const KEEP: usize = 2;
-
-/// The dumps of `dataset`, written or found again, and their `SHA256SUMS`.
-pub fn prepare(
-    dataset: &Dataset,
-    options: &BuildOptions,
-) -> Result<(Vec<Dump>, String), PublishError> {
-    // By default, one directory per data directory and base, so that servers of other data
-    // never remove each other's dumps.
-    let root = options.dumps_dir.clone().unwrap_or_else(|| {
-        let data = std::fs::canonicalize(&options.data).unwrap_or_else(|_| options.data.clone());
-        let mut digest = Sha256::new();
-        digest.update(data.to_string_lossy().as_bytes());
-        digest.update([0]);
-        digest.update(options.base.as_str().as_bytes());
-        std::env::temp_dir()
-            .join("reti-dumps")
-            .join(&export::hex(&digest.finalize())[..16])
-    });
-    let dir = root.join(
-        crate::content::digest(&options.data, options.base.as_str()).map_err(|source| {
-            ExportError::Write {
-                path: options.data.clone(),
-                source,
-            }
-        })?,
-    );
-    let sums_file = dir.join("SHA256SUMS");
-    // SHA256SUMS is moved in last: when it is there, every dump was (unless removed since)
-    let found = std::fs::read_to_string(&sums_file)
-        .ok()
-        .map(|text| parse_sums(&text))
-        .filter(|sums| {
-            export::dump_files()
-                .iter()
-                .all(|(_, _, name)| dir.join(name).is_file() && sums.iter().any(|(n, _)| n == name))
-        });
-    let sums = match found {
-        Some(sums) => sums,
-        None => export::export_all(dataset, &dir)?,
-    };
-    // mark it used, and forget the least recently used others
-    crate::content::touch(&dir, "SHA256SUMS");
-    crate::content::forget_old(&root, "SHA256SUMS", KEEP);
-    let mut dumps = Vec::new();
-    for (format, compressed, name) in export::dump_files() {
-        let path = dir.join(&name);
-        let size = std::fs::metadata(&path)
-            .map_err(|source| ExportError::Write {
-                path: path.clone(),
-                source,
-            })?
-            .len();
-        let sha256 = sums
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| s.clone())
-            .unwrap_or_default();
-        let bytes = if size <= options.dumps_in_memory {
-            let read = std::fs::read(&path).map_err(|source| ExportError::Write {
-                path: path.clone(),
-                source,
-            })?;
-            Some(read.into())
-        } else {
-            None
-        };
-        dumps.push(Dump {
-            format,
-            compressed,
-            name,
-            path,
-            size,
-            sha256,
-            bytes,
-        });
-    }
-    let listing = dumps
-        .iter()
-        .map(|d| format!("{}  {}\n", d.sha256, d.name))
-        .collect();
-    Ok((dumps, listing))
-}
-
-fn parse_sums(text: &str) -> Vec<(String, String)> {
-    text.lines()
-        .filter_map(|l| l.split_once("  "))
-        .map(|(sum, name)| (name.to_owned(), sum.to_owned()))
-        .collect()
-}
 
 /// `GET /dumps/`: HTML for browsers, JSON otherwise.
 pub async fn list(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+    asked: Negotiation,
 ) -> Response {
     let published = state.current();
     if published.dataset.remote().is_some() {
@@ -124,7 +28,7 @@ pub async fn list(
     }
     super::listing(
         &headers,
-        &params,
+        &asked,
         &published,
         "dumps",
         |lang| pages::dumps_page(&published, lang),

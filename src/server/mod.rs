@@ -3,15 +3,17 @@
 //!
 //! Everything a request may read is built before the server answers: the store, every dump
 //! (serialised once per build), checksums, the catalog. A request only reads an immutable
-//! [`Published`]; a rebuild makes a new one and swaps it in whole ([`AppState::replace`]), so no
-//! request ever sees half of two builds.
+//! [`Publication`] (with the caches of what requests computed from it, [`Served`]); a rebuild
+//! makes a new one and swaps it in whole ([`AppState::replace`]), so no request ever sees half
+//! of two builds.
 //!
 //! ```no_run
 //! # async fn run() -> anyhow::Result<()> {
-//! use reti::server::{AppState, BuildOptions, Published, Settings};
+//! use reti::publication::{BuildOptions, Publication};
+//! use reti::server::{AppState, Settings};
 //! let options = BuildOptions::defaults("http://127.0.0.1:7878/")?;
-//! let published = tokio::task::spawn_blocking(move || Published::build(&options)).await??;
-//! let state = AppState::new(published, Settings::default());
+//! let publication = tokio::task::spawn_blocking(move || Publication::build(&options)).await??;
+//! let state = AppState::new(publication, Settings::default());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:7878").await?;
 //! axum::serve(listener, reti::server::app(state)).await?;
 //! # Ok(()) }
@@ -35,12 +37,11 @@ mod sparql;
 mod stored_queries;
 pub use stored_queries::warm_up;
 
-use crate::backend::remote::{RemoteEndpoint, RemoteError};
-use crate::backend::{Backend, BackendError, Remote};
-use crate::config::{Config, ConfigError};
-use crate::dataset::{BuildError, Dataset};
-use crate::export::{self, ExportError, Format};
-use crate::rdf::{Base, BaseError};
+use crate::export::{self, Format};
+use crate::publication::{BuildOptions, Publication, PublicationError};
+use crate::query::BackendError;
+use crate::query::remote::RemoteError;
+use crate::server::negotiate::Negotiation;
 use arc_swap::ArcSwap;
 use axum::Router;
 use axum::body::Body;
@@ -50,7 +51,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
 use negotiate::{Lang, Repr};
-use sha2::{Digest, Sha256};
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -61,124 +62,14 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
-pub use catalog::{catalog_graph, write_catalog_graph};
 pub use documents::DOCUMENT_FORMATS;
 pub use pages::{ASSETS, static_sparql_page};
 pub use stored_queries::StoredQuery;
 
-/// Where the published content comes from.
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    /// Source files.
-    pub data: PathBuf,
-    /// Stored queries (`*.rq`).
-    pub queries: PathBuf,
-    /// Catalog metadata.
-    pub config: Config,
-    /// Base of minted IRIs.
-    pub base: Base,
-    /// Serve the data of a remote SPARQL endpoint instead of building it from `data`.
-    pub remote: Option<RemoteOptions>,
-    /// Where dumps are written, and found again by the next start with the same data
-    /// (default: `reti-dumps` in the system's temporary directory).
-    pub dumps_dir: Option<PathBuf>,
-    /// Dumps up to this size are also kept in memory; larger ones are streamed from disk.
-    pub dumps_in_memory: u64,
-    /// Build the store on disk here (feature `rocksdb`), where the next start with the same
-    /// data opens it instead of building it again; `None`: in memory.
-    pub store: Option<PathBuf>,
-}
-
-/// Dumps up to 32 MiB are kept in memory: a small dataset's are served as fast as by a static
-/// file server; a large dataset's are streamed from disk.
-pub const DUMPS_IN_MEMORY: u64 = 32 << 20;
-
-/// A remote store to serve (`reti serve --sparql-endpoint`).
-#[derive(Debug, Clone)]
-pub struct RemoteOptions {
-    /// Its query URL (`http://store:7878/query`).
-    pub endpoint: String,
-    /// How long one request to it may take (504 past that).
-    pub timeout: Duration,
-}
-
-impl BuildOptions {
-    /// The shipped layout (`data/`, `queries/`, default metadata) under `base`.
-    pub fn defaults(base: &str) -> Result<Self, BaseError> {
-        Ok(Self {
-            data: "data".into(),
-            queries: "queries".into(),
-            config: Config::default(),
-            base: Base::new(base)?,
-            remote: None,
-            dumps_dir: None,
-            store: None,
-            dumps_in_memory: DUMPS_IN_MEMORY,
-        })
-    }
-}
-
-/// Why content could not be published. The previous content, if any, stays published.
-#[derive(Debug, thiserror::Error)]
-pub enum PublishError {
-    /// The data does not build.
-    #[error(transparent)]
-    Build(#[from] BuildError),
-    /// `reti.toml` is invalid.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// A stored query is invalid.
-    #[error("{0}")]
-    Queries(String),
-    /// A dump could not be made.
-    #[error(transparent)]
-    Export(#[from] ExportError),
-    /// The remote store cannot be used.
-    #[error(transparent)]
-    Backend(#[from] BackendError),
-}
-
-/// One dump file, serialised once per build (or found from an earlier run with the same
-/// data) and served from disk: a large dataset's dumps need not fit in memory.
-#[derive(Debug, Clone)]
-pub struct Dump {
-    /// Its format (of the decompressed content, for a compressed dump).
-    pub format: Format,
-    /// Whether the file is the format's dump compressed with gzip (`reti.{ext}.gz`): served
-    /// as itself, `application/gzip`, never with a `Content-Encoding`.
-    pub compressed: bool,
-    /// `reti.{ext}` or `reti.{ext}.gz`.
-    pub name: String,
-    /// The file.
-    pub path: PathBuf,
-    /// Its size in bytes.
-    pub size: u64,
-    /// The content, when small enough to keep in memory (see [`dumps`]): served without
-    /// reading the file.
-    pub bytes: Option<Bytes>,
-    /// Lowercase hex SHA-256 of the content.
-    pub sha256: String,
-}
-
-/// Everything one build publishes. Immutable once built.
-pub struct Published {
-    /// The data: the embedded store, or a remote SPARQL endpoint.
-    pub dataset: Backend,
-    /// Catalog metadata.
-    pub config: Config,
-    /// The dumps, in the order of [`crate::export::dump_files`]; none when the data is remote (the store's
-    /// operator publishes its dumps).
-    pub dumps: Vec<Dump>,
-    /// `SHA256SUMS` of the dumps.
-    pub sha256sums: Bytes,
-    /// When the newest source file (data or stored query) was modified: `Last-Modified`, the
-    /// catalog's `modified`. Stable across restarts; it changes when a file changes.
-    pub modified: SystemTime,
-    /// A digest of the dumps, the catalog metadata and the stored queries: changes exactly when
-    /// what the server shows changes (used in ETags).
-    pub version: String,
-    /// Stored queries, by name.
-    pub queries: Vec<StoredQuery>,
+/// A publication as the server serves it: with the caches of what requests computed from it,
+/// which go when it is replaced.
+pub struct Served {
+    publication: Publication,
     /// Stored queries' results, evaluated once per build.
     evaluations: stored_queries::Evaluations,
     /// Serialised results of stored queries, by query name and representation.
@@ -190,148 +81,27 @@ pub struct Published {
     documents: cache::Bodies,
     /// Answers compressed for clients that accept it, by coding and `ETag`.
     encoded: encoding::Encoded,
-    /// The counts and facts of the VoID description and the catalog.
-    statistics: catalog::Statistics,
-    /// Every label of the published resources, for `/search`.
-    pub search: crate::search::Index,
 }
 
-impl Published {
-    /// Builds the dataset, the dumps and the stored queries. Blocking: run it off the async
-    /// runtime.
-    pub fn build(options: &BuildOptions) -> Result<Self, PublishError> {
-        if let Some(remote) = &options.remote {
-            return Self::build_remote(options, remote);
-        }
-        let dataset = match &options.store {
-            Some(root) => Dataset::build_on_disk(&options.data, options.base.clone(), root)?,
-            None => Dataset::build(&options.data, options.base.clone())?,
-        };
-        let queries =
-            stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
-        let (dumps, sha256sums) = dumps::prepare(&dataset, options)?;
-        // Everything a response may show: the data, the catalog metadata, the stored queries.
-        let version = version(sha256sums.as_bytes(), &options.config, &queries);
-        let modified =
-            newest_file(&[&options.data, &options.queries]).unwrap_or_else(SystemTime::now);
-        let dataset = Backend::Local(dataset);
-        let statistics = match &dataset {
-            Backend::Local(local) => match local.profile() {
-                Some(profile) => catalog::statistics_of(profile, &dataset)?,
-                // an on-disk store built before the build gathered them: full scans, kept
-                // beside the store so that they run once
-                None => local.remember("statistics", || catalog::statistics(&dataset))?,
-            },
-            Backend::Remote(_) => catalog::statistics(&dataset)?,
-        };
-        let search = crate::search::Index::build(&dataset, options.base.as_str())?;
-        Ok(Self {
-            search,
-            dataset,
-            config: options.config.clone(),
-            dumps,
-            sha256sums: sha256sums.into(),
-            modified,
-            version,
-            evaluations: stored_queries::Evaluations::new(&queries),
-            queries,
+impl Served {
+    fn new(publication: Publication) -> Self {
+        Self {
+            evaluations: stored_queries::Evaluations::new(&publication.queries),
             results: Mutex::new(HashMap::new()),
             answers: cache::Bodies::new(64 << 20, 4 << 20),
             documents: cache::Bodies::new(64 << 20, 4 << 20),
             encoded: encoding::Encoded::new(64 << 20),
-            statistics,
-        })
-    }
-
-    /// Connects to the remote store and reads what the VoID description and the catalog need.
-    /// No dumps are made; `modified` is now (a refresh that finds the same data keeps the
-    /// previous one, see [`reload`]).
-    fn build_remote(options: &BuildOptions, remote: &RemoteOptions) -> Result<Self, PublishError> {
-        let queries =
-            stored_queries::load(&options.queries, &options.base).map_err(PublishError::Queries)?;
-        let endpoint =
-            RemoteEndpoint::new(&remote.endpoint, remote.timeout).map_err(BackendError::from)?;
-        let dataset = Backend::Remote(Remote::connect(endpoint, Some(options.base.clone()))?);
-        let statistics = catalog::statistics(&dataset)?;
-        let search = crate::search::Index::build(&dataset, options.base.as_str())?;
-        // what the store holds, as far as counts tell
-        let summary = dataset.summary();
-        let counts = format!("{} {:?} {:?}", summary.triples, summary.graphs, statistics);
-        let version = version(counts.as_bytes(), &options.config, &queries);
-        let now = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Ok(Self {
-            search,
-            dataset,
-            config: options.config.clone(),
-            dumps: Vec::new(),
-            sha256sums: Bytes::new(),
-            modified: SystemTime::UNIX_EPOCH + Duration::from_secs(now),
-            version,
-            evaluations: stored_queries::Evaluations::new(&queries),
-            queries,
-            results: Mutex::new(HashMap::new()),
-            answers: cache::Bodies::new(64 << 20, 4 << 20),
-            documents: cache::Bodies::new(64 << 20, 4 << 20),
-            encoded: encoding::Encoded::new(64 << 20),
-            statistics,
-        })
-    }
-
-    /// The base IRI.
-    pub fn base(&self) -> &Base {
-        self.dataset.base()
-    }
-
-    /// `{base}{path}`: the public URL of a path served here.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base().as_str(), path.trim_start_matches('/'))
-    }
-
-    /// An ETag for a representation of this build's content.
-    pub fn etag(&self, what: &str) -> String {
-        format!("\"{}-{}\"", self.version, what)
-    }
-}
-
-/// A digest of what a response may show: the data (`data`: its dumps' checksums, or the remote
-/// store's counts), the catalog metadata, the stored queries. Used in ETags.
-fn version(data: &[u8], config: &Config, queries: &[StoredQuery]) -> String {
-    let mut digest = Sha256::new();
-    digest.update(data);
-    digest.update(format!("{config:?}").as_bytes());
-    for q in queries {
-        digest.update(q.name.as_bytes());
-        digest.update(q.text.as_bytes());
-    }
-    export::hex(&digest.finalize())[..16].to_owned()
-}
-
-/// The modification time of the newest file under `dirs`, to the second.
-fn newest_file(dirs: &[&std::path::Path]) -> Option<SystemTime> {
-    fn walk(dir: &std::path::Path, newest: &mut Option<SystemTime>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, newest);
-            } else if let Ok(m) = entry.metadata().and_then(|m| m.modified()) {
-                *newest = Some(newest.map_or(m, |n| n.max(m)));
-            }
+            publication,
         }
     }
-    let mut newest = None;
-    for dir in dirs {
-        walk(dir, &mut newest);
+}
+
+impl std::ops::Deref for Served {
+    type Target = Publication;
+
+    fn deref(&self) -> &Publication {
+        &self.publication
     }
-    let secs = newest?
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
 /// Limits that protect the server.
@@ -350,7 +120,7 @@ pub struct Settings {
     pub max_result_bytes: usize,
     /// Bytes a query may allocate while it is evaluated and serialised (sorts, hash tables,
     /// groups, strings made by expressions); past it the query is stopped. 0: no budget.
-    /// Enforced where the global allocator is `reti::memory::Counting` (the reti binary).
+    /// Enforced where the global allocator is `reti::support::memory::Counting` (the reti binary).
     pub query_memory: usize,
     /// The same for a stored query: they run one at a time, in the background.
     pub stored_query_memory: usize,
@@ -388,7 +158,7 @@ impl Default for Settings {
 
 /// The state shared by all requests.
 pub struct AppState {
-    published: ArcSwap<Published>,
+    published: ArcSwap<Served>,
     /// Limits.
     pub settings: Settings,
     query_permits: Arc<Semaphore>,
@@ -402,15 +172,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State serving `published`.
-    pub fn new(published: Published, settings: Settings) -> Arc<Self> {
+    /// State serving `publication`.
+    pub fn new(publication: Publication, settings: Settings) -> Arc<Self> {
         let permits = settings.max_concurrent_queries.max(1);
         let clients =
             clients::Clients::new(settings.per_client(), settings.trusted_proxies.clone());
         Arc::new(Self {
             clients,
             query_memory_peak: Arc::default(),
-            published: ArcSwap::from_pointee(published),
+            published: ArcSwap::from_pointee(Served::new(publication)),
             settings,
             query_permits: Arc::new(Semaphore::new(permits)),
             stored_permits: Arc::new(Semaphore::new(1)),
@@ -427,20 +197,20 @@ impl AppState {
     }
 
     /// Most bytes one query (a client's or a stored one) has allocated at once since the
-    /// server started, where the global allocator counts them (`reti::memory`).
+    /// server started, where the global allocator counts them (`reti::support::memory`).
     pub fn query_memory_peak(&self) -> usize {
         self.query_memory_peak
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The content being served now.
-    pub fn current(&self) -> Arc<Published> {
+    pub fn current(&self) -> Arc<Served> {
         self.published.load_full()
     }
 
-    /// Serves `published` from now on; requests under way finish on the old content.
-    pub fn replace(&self, published: Published) {
-        self.published.store(Arc::new(published));
+    /// Serves `publication` from now on; requests under way finish on the old content.
+    pub fn replace(&self, publication: Publication) {
+        self.published.store(Arc::new(Served::new(publication)));
     }
 }
 
@@ -595,7 +365,7 @@ pub fn plain_error(status: StatusCode, message: &str) -> Response {
 pub fn backend_failure(e: &BackendError) -> ApiError {
     let remote = match e {
         BackendError::Remote(remote) => remote,
-        BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
+        BackendError::Query(crate::store::QueryError::Syntax(e)) => {
             return ApiError::new(
                 StatusCode::BAD_REQUEST,
                 format!("the query is not valid SPARQL: {e}"),
@@ -692,7 +462,7 @@ pub fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bo
 /// once a build (see [`encoding`]).
 pub fn cacheable(
     headers: &HeaderMap,
-    published: &Published,
+    published: &Publication,
     etag: String,
     content_type: &str,
     body: impl Into<Bytes>,
@@ -708,7 +478,7 @@ pub fn cacheable(
 /// As [`cacheable`], for a body that is not held whole (a dump streamed from its file).
 pub fn cacheable_body(
     headers: &HeaderMap,
-    published: &Published,
+    published: &Publication,
     etag: String,
     content_type: &str,
     body: impl Into<Body>,
@@ -739,15 +509,21 @@ pub fn cacheable_body(
 /// language, JSON otherwise; negotiated and cacheable.
 pub fn listing(
     headers: &HeaderMap,
-    params: &HashMap<String, String>,
-    published: &Published,
+    asked: &Negotiation,
+    published: &Publication,
     what: &str,
     page: impl FnOnce(Lang) -> String,
     json: impl FnOnce() -> serde_json::Value,
 ) -> Response {
-    let repr = negotiate::negotiate(headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json);
+    let repr = match asked.format() {
+        Some(_) => match asked.repr(&[Repr::Json, Repr::Html]) {
+            Ok(r) => r,
+            Err(response) => return *response,
+        },
+        None => negotiate::negotiate(headers, &[Repr::Json, Repr::Html]).unwrap_or(Repr::Json),
+    };
     let (body, tag) = if repr == Repr::Html {
-        let lang = Lang::from_headers(headers, params.get("lang").map(String::as_str));
+        let lang = asked.lang;
         (page(lang), format!("{what}-html-{}", lang.tag()))
     } else {
         (json().to_string(), format!("{what}-json"))
@@ -771,7 +547,7 @@ pub fn vary_accept(mut response: Response) -> Response {
 
 /// Serialises triples in a graph representation, with the dataset's prefixes.
 pub fn write_graph(
-    published: &Published,
+    published: &Publication,
     triples: &[oxigraph::model::Triple],
     repr: Repr,
 ) -> Vec<u8> {
@@ -780,7 +556,7 @@ pub fn write_graph(
 
 /// Serialises triples in a graph representation, with the dataset's prefixes and `extra` ones.
 pub fn write_graph_with(
-    published: &Published,
+    published: &Publication,
     triples: &[oxigraph::model::Triple],
     repr: Repr,
     extra: &[(&str, &str)],
@@ -792,27 +568,13 @@ pub fn write_graph_with(
         Repr::TriG => Format::TriG,
         _ => Format::Turtle,
     };
-    let mut bytes = Vec::new();
     let mut prefixes = published.base().prefixes();
     prefixes.extend(
         extra
             .iter()
             .map(|(p, i)| ((*p).to_owned(), (*i).to_owned())),
     );
-    let result = if format == Format::TriG {
-        let quads: Vec<oxigraph::model::Quad> = triples
-            .iter()
-            .map(|t| t.clone().in_graph(oxigraph::model::GraphName::DefaultGraph))
-            .collect();
-        export::write_quads(&quads, format, &prefixes, &mut bytes)
-    } else {
-        export::write_triples(triples, format, &prefixes, &mut bytes)
-    };
-    // writing to memory cannot fail; an empty body would be the only outcome
-    if result.is_err() {
-        bytes.clear();
-    }
-    bytes
+    export::write_graph(triples, format, &prefixes)
 }
 
 /// Rebuilds from `options` and, only if the build succeeds, swaps the new content in. A failed
@@ -822,12 +584,19 @@ pub fn write_graph_with(
 /// The in-memory store never frees deleted data, so a reload never clears and refills the
 /// store in place: it builds a fresh one beside it, and the old one is dropped once the last
 /// request reading it has finished.
-pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), PublishError> {
-    let mut published = Published::build(options)?;
+pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), PublicationError> {
+    let mut published = Publication::build(options)?;
+    for warning in published
+        .dataset
+        .local()
+        .into_iter()
+        .flat_map(|d| &d.warnings().0)
+    {
+        tracing::warn!("{warning}");
+    }
     // a remote store's refresh that finds the same data changes no date
-    let previous = state.current();
-    if options.remote.is_some() && previous.version == published.version {
-        published.modified = previous.modified;
+    if options.remote.is_some() {
+        published.keep_date(&state.current());
     }
     let (quads, version) = (published.dataset.summary().quads, published.version.clone());
     state.replace(published);
@@ -883,7 +652,7 @@ pub async fn reload_on_change(
         tracing::info!("reloading ({why})");
         let mut options = options.clone();
         if let Some(file) = &config_file {
-            match Config::load(file) {
+            match crate::config::Config::load(file) {
                 Ok(config) => options.config = config,
                 Err(e) => {
                     tracing::error!("reload failed; still serving the last good data:\n{e}");
@@ -955,18 +724,4 @@ pub async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests under way");
 }
 
-/// A time as ISO 8601 in UTC (`2026-12-07T22:27:36Z`): what schema.org's dates and the
-/// `datetime` attribute of `<time>` expect (the HTTP date format is for headers only).
-pub fn iso_8601(t: std::time::SystemTime) -> String {
-    catalog::timestamp(t).0
-}
-
-#[cfg(test)]
-mod iso_tests {
-    #[test]
-    fn iso_8601_in_utc() {
-        let t =
-            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400 + 3_723);
-        assert_eq!(super::iso_8601(t), "2000-02-29T01:02:03Z");
-    }
-}
+pub use crate::support::dates::iso_8601;

@@ -1,7 +1,13 @@
 //! Content negotiation: which representation a client gets, from its `Accept` header, a
-//! `?format=` parameter or a file extension.
+//! `?format=` parameter or a file extension, and in which language, from `?lang=` or
+//! `Accept-Language`. Every handler asks through [`Negotiation`] (or, where the parameters come
+//! from a form body, [`choose`]), so an unknown format is the same 400 everywhere and an
+//! unacceptable `Accept` the same 406.
 
-use axum::http::{HeaderMap, header};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
 use headers_accept::Accept;
 use mediatype::MediaType;
 use std::str::FromStr;
@@ -164,6 +170,93 @@ pub fn negotiate(headers: &HeaderMap, available: &[Repr]) -> Result<Repr, NotAcc
         .ok_or_else(|| NotAcceptable {
             available: available.to_vec(),
         })
+}
+
+/// The representation a request asks for among `available`: `?format=` when given (a name of
+/// [`Repr::from_name`]), else by `Accept`. An unknown format is 400, naming the ones there are;
+/// an `Accept` that allows none of them is 406 (with `Vary: Accept`, since another client would
+/// get an answer).
+pub fn choose(
+    headers: &HeaderMap,
+    format: Option<&str>,
+    available: &[Repr],
+) -> Result<Repr, Box<Response>> {
+    if let Some(name) = format {
+        return Repr::from_name(name, available).ok_or_else(|| {
+            let mut names: Vec<&str> = available.iter().map(|r| r.extension()).collect();
+            names.dedup();
+            Box::new(super::plain_error(
+                StatusCode::BAD_REQUEST,
+                &format!("unknown format `{name}`; use one of {}", names.join(", ")),
+            ))
+        });
+    }
+    negotiate(headers, available).map_err(|e| {
+        Box::new(super::vary_accept(super::plain_error(
+            StatusCode::NOT_ACCEPTABLE,
+            &e.message(),
+        )))
+    })
+}
+
+/// What a request says about the representation and language it wants: `?format=`, `?lang=`,
+/// `Accept` and `Accept-Language`, read once by an extractor for every handler.
+#[derive(Debug, Clone)]
+pub struct Negotiation {
+    headers: HeaderMap,
+    format: Option<String>,
+    /// `?lang=`, else `Accept-Language`.
+    pub lang: Lang,
+    /// Whether `?lang=` chose the language.
+    pub explicit_lang: bool,
+}
+
+impl Negotiation {
+    /// See [`choose`].
+    pub fn repr(&self, available: &[Repr]) -> Result<Repr, Box<Response>> {
+        choose(&self.headers, self.format.as_deref(), available)
+    }
+
+    /// The `?format=` value, if any.
+    pub fn format(&self) -> Option<&str> {
+        self.format.as_deref()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Negotiation {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let mut format = None;
+        let mut lang = None;
+        for (key, value) in form_urlencoded_pairs(parts.uri.query().unwrap_or("")) {
+            match key.as_str() {
+                "format" if format.is_none() => format = Some(value),
+                "lang" if lang.is_none() => lang = Some(value),
+                _ => {}
+            }
+        }
+        Ok(Self {
+            lang: Lang::from_headers(&parts.headers, lang.as_deref()),
+            explicit_lang: lang.is_some(),
+            headers: parts.headers.clone(),
+            format,
+        })
+    }
+}
+
+/// The pairs of a query string, percent-decoded (`+` is a space); undecodable bytes are
+/// replaced, so that a bad `?x=` never stops a page from being served.
+fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    query.split('&').filter(|p| !p.is_empty()).map(|part| {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(&s.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        (decode(k), decode(v))
+    })
 }
 
 /// Whether the client asks for HTML before any RDF format (browsers do).

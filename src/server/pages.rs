@@ -2,7 +2,7 @@
 //! in English or Italian, with a nav bar, plain CSS and, on the query page only, plain
 //! JavaScript. Nothing is fetched from elsewhere.
 //!
-//! Every page is made from the immutable [`Published`] content, so a page never mixes two
+//! Every page is made from the immutable [`Served`] content, so a page never mixes two
 //! builds.
 
 mod catalog_page;
@@ -15,10 +15,11 @@ pub use catalog_page::described_page;
 pub use search::{kind_name, search_page};
 
 use super::negotiate::Lang;
-use super::{Published, StoredQuery};
-use crate::backend::{BackendError, Sparql};
+use super::{Served, StoredQuery};
+use crate::query::{BackendError, Sparql};
+use crate::server::negotiate::Negotiation;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
@@ -26,7 +27,7 @@ use oxigraph::sparql::QueryResults;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use text::Text;
-use view::{Labels, ResultTable, ScriptJson, Val};
+use view::{Names, ResultTable, ScriptJson, Val};
 
 /// What every page has: language, strings, title, nav.
 struct Chrome {
@@ -46,7 +47,7 @@ struct Chrome {
 
 impl Chrome {
     fn new(
-        p: Option<&Published>,
+        p: Option<&Served>,
         lang: Lang,
         title: impl Into<String>,
         active: &'static str,
@@ -72,7 +73,7 @@ impl Chrome {
 }
 
 /// Where a link to a resource's page points (see [`view::href`]).
-pub fn doc_href(p: &Published, iri: &str) -> Option<String> {
+pub fn doc_href(p: &Served, iri: &str) -> Option<String> {
     view::href(p, iri)
 }
 
@@ -116,8 +117,8 @@ WHERE {
 }
 GROUP BY ?n ?label ?founded";
 
-fn networks(p: &Published, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> {
-    let mut found: BTreeMap<NamedNode, (Labels, Vec<String>, usize)> = BTreeMap::new();
+fn networks(p: &Served, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> {
+    let mut found: BTreeMap<NamedNode, (Names, Vec<String>, usize)> = BTreeMap::new();
     if let QueryResults::Solutions(solutions) = p.dataset.sparql(NETWORKS_QUERY)? {
         for s in solutions.flatten() {
             let Some(Term::NamedNode(n)) = s.get("n").cloned() else {
@@ -163,10 +164,10 @@ fn networks(p: &Published, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> 
 pub async fn home(
     State(state): State<Arc<super::AppState>>,
     headers: HeaderMap,
-    Query(params): Query<std::collections::HashMap<String, String>>,
+    asked: Negotiation,
 ) -> Response {
     let p = state.current();
-    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let lang = asked.lang;
     let chrome = Chrome::new(Some(&p), lang, "", "home", true);
     let description = match lang {
         Lang::It if !p.config.description_it.is_empty() => p.config.description_it.clone(),
@@ -310,7 +311,7 @@ fn asset_tag(name: &str) -> String {
             ASSETS
                 .iter()
                 .map(|(name, body, _)| {
-                    let digest = crate::export::hex(&sha2::Sha256::digest(body));
+                    let digest = crate::support::digest::hex(&sha2::Sha256::digest(body));
                     (*name, format!("asset-{name}-{}", &digest[..12]))
                 })
                 .collect()
@@ -332,7 +333,7 @@ struct ResourcePage {
 
 /// A resource's page. Blocking: it asks the backend for the sources of its memberships.
 pub fn resource_page(
-    p: &Published,
+    p: &Served,
     iri: &NamedNode,
     triples: &[Triple],
     lang: Lang,
@@ -370,7 +371,7 @@ ORDER BY ?name
 ";
 
 /// The query page.
-pub fn query_page(p: &Published, lang: Lang, example: Option<&str>) -> String {
+pub fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> String {
     let selected = example.and_then(|e| p.queries.iter().find(|q| q.name == e));
     let text = selected.map_or_else(|| DEFAULT_QUERY.to_owned(), |q| q.text.clone());
     let data = serde_json::json!({
@@ -398,7 +399,7 @@ pub fn query_page(p: &Published, lang: Lang, example: Option<&str>) -> String {
 fn vocabulary(classes: bool) -> Vec<String> {
     use oxigraph::model::vocab::{rdf, rdfs};
     const OWL: &str = "http://www.w3.org/2002/07/owl#";
-    let mut out: Vec<String> = crate::backend::ontology()
+    let mut out: Vec<String> = crate::query::ontology()
         .iter()
         .filter(|t| t.predicate == rdf::TYPE)
         .filter_map(|t| {
@@ -427,7 +428,7 @@ struct StaticSparqlPage {
 
 /// What a static copy of the site (`reti export --site`) shows at `/sparql`, which it cannot
 /// answer: where the dumps and the stored queries' results are instead.
-pub fn static_sparql_page(p: &Published, lang: Lang) -> String {
+pub fn static_sparql_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     render(&StaticSparqlPage {
         chrome: Chrome::new(Some(p), lang, t.query_title, "query", true),
@@ -442,7 +443,7 @@ struct QueriesPage<'a> {
 }
 
 /// The stored queries.
-pub fn queries_page(p: &Published, lang: Lang) -> String {
+pub fn queries_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     render(&QueriesPage {
         chrome: Chrome::new(Some(p), lang, t.queries_title, "queries", true),
@@ -462,12 +463,7 @@ struct StoredQueryPage<'a> {
 }
 
 /// One stored query with its results (SPARQL JSON).
-pub fn stored_query_page(
-    p: &Published,
-    q: &StoredQuery,
-    results_json: &[u8],
-    lang: Lang,
-) -> String {
+pub fn stored_query_page(p: &Served, q: &StoredQuery, results_json: &[u8], lang: Lang) -> String {
     let table = view::result_table(p, results_json);
     let raw = if table.is_none() {
         String::from_utf8_lossy(results_json).into_owned()
@@ -517,7 +513,7 @@ struct DumpsPage {
 
 /// The dumps: each file's size, statements and checksum, the licence, and where the catalog
 /// describes them.
-pub fn dumps_page(p: &Published, lang: Lang) -> String {
+pub fn dumps_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     let summary = p.dataset.summary();
     let dumps = p
@@ -614,12 +610,12 @@ struct OntologyPage {
 }
 
 /// The ontology.
-pub fn ontology_page(p: &Published, lang: Lang) -> String {
+pub fn ontology_page(p: &Served, lang: Lang) -> String {
     use oxigraph::model::vocab::{rdf, rdfs};
     const OWL_CLASS: &str = "http://www.w3.org/2002/07/owl#Class";
     const OWL_VERSION_INFO: &str = "http://www.w3.org/2002/07/owl#versionInfo";
     let mut terms: BTreeMap<NamedNode, HashMap<NamedNode, Vec<Term>>> = BTreeMap::new();
-    for t in crate::backend::ontology() {
+    for t in crate::query::ontology() {
         if let NamedOrBlankNode::NamedNode(s) = &t.subject {
             terms
                 .entry(s.clone())
@@ -631,7 +627,7 @@ pub fn ontology_page(p: &Published, lang: Lang) -> String {
     }
     let literal = |props: &HashMap<NamedNode, Vec<Term>>,
                    pred: oxigraph::model::NamedNodeRef<'_>| {
-        let mut l = Labels::default();
+        let mut l = Names::default();
         for o in props.get(&pred.into_owned()).into_iter().flatten() {
             if let Term::Literal(lit) = o {
                 l.add(lit.language().unwrap_or(""), lit.value());
@@ -778,7 +774,7 @@ struct ReportPage {
     disagreements: Vec<ReportDisagreement>,
 }
 
-fn said(s: &crate::report::Said) -> String {
+fn said(s: &crate::query::report::Said) -> String {
     match &s.when {
         Some(w) => format!("{} ({w})", s.title),
         None => s.title.clone(),
@@ -786,7 +782,7 @@ fn said(s: &crate::report::Said) -> String {
 }
 
 /// The reconciliation report.
-pub fn report_page(p: &Published, report: &crate::report::Report, lang: Lang) -> String {
+pub fn report_page(p: &Served, report: &crate::query::report::Report, lang: Lang) -> String {
     let t = text::text(lang);
     let networks = report
         .networks

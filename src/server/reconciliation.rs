@@ -1,44 +1,31 @@
 //! `/report`: the reconciliation report — a page for people, RDF for machines.
 
 use super::documents::DOCUMENT_FORMATS;
-use super::negotiate::{self, Lang, Repr};
+use super::negotiate::Repr;
 use super::{AppState, cacheable, pages, vary_accept, write_graph};
-use axum::extract::{Query, State};
+use crate::server::negotiate::Negotiation;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// `GET /report`.
 pub async fn report(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    asked: Negotiation,
 ) -> Response {
     let published = state.current();
-    let repr = match params.get("format") {
-        Some(f) => match Repr::from_name(f, &DOCUMENT_FORMATS) {
-            Some(r) => r,
-            None => {
-                return super::plain_error(
-                    StatusCode::BAD_REQUEST,
-                    &format!("unknown format `{f}`"),
-                );
-            }
-        },
-        None => match negotiate::negotiate(&headers, &DOCUMENT_FORMATS) {
-            Ok(r) => r,
-            Err(e) => {
-                return vary_accept(super::plain_error(StatusCode::NOT_ACCEPTABLE, &e.message()));
-            }
-        },
+    let repr = match asked.repr(&DOCUMENT_FORMATS) {
+        Ok(r) => r,
+        Err(response) => return *response,
     };
-    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let lang = asked.lang;
     let built = super::blocking({
         let published = Arc::clone(&published);
         move || {
-            let report = crate::report::reconcile(&published.dataset, lang.tag())?;
-            Ok::<_, crate::report::ReportError>(if repr == Repr::Html {
+            let report = crate::query::report::reconcile(&published.dataset, lang.tag())?;
+            Ok::<_, crate::query::report::ReportError>(if repr == Repr::Html {
                 pages::report_page(&published, &report, lang).into_bytes()
             } else {
                 let iri = oxigraph::model::NamedNode::new_unchecked(published.url("report"));
@@ -49,7 +36,9 @@ pub async fn report(
     .await;
     let body = match built {
         Ok(Ok(body)) => body,
-        Ok(Err(crate::report::ReportError::Query(e))) => return super::backend_error(&headers, &e),
+        Ok(Err(crate::query::report::ReportError::Query(e))) => {
+            return super::backend_error(&headers, &e);
+        }
         Ok(Err(e)) => return super::plain_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         Err(e) => return e.into_response(),
     };

@@ -92,7 +92,7 @@ pub async fn search(
         lang.tag(),
         repr.extension()
     );
-    let digest = crate::export::hex(&Sha256::digest(key.as_bytes()));
+    let digest = crate::support::digest::hex(&Sha256::digest(key.as_bytes()));
     let etag = p.etag(&format!("search-{}", &digest[..16]));
     let mut response = vary_accept(cacheable(&headers, &p, etag, &content_type, body));
     response

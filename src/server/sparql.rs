@@ -10,8 +10,8 @@ use super::cache::{self, HIT, MISSED, STORED};
 use super::clients::ClientAddress;
 use super::negotiate::{self, Lang, Repr};
 use super::query_threads;
-use super::{ApiError, AppState, Published, pages, plain_error, vary_accept};
-use crate::backend::BackendError;
+use super::{ApiError, AppState, Served, pages, plain_error, vary_accept};
+use crate::query::BackendError;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -253,24 +253,9 @@ async fn answer(
     } else {
         &GRAPH
     };
-    let repr = match params.one("format") {
-        Some(name) => match Repr::from_name(name, available) {
-            Some(r) => r,
-            None => {
-                let names: Vec<&str> = available.iter().map(|r| r.extension()).collect();
-                return plain_error(
-                    StatusCode::BAD_REQUEST,
-                    &format!(
-                        "unknown format `{name}` for this query; use one of {}",
-                        names.join(", ")
-                    ),
-                );
-            }
-        },
-        None => match negotiate::negotiate(headers, available) {
-            Ok(r) => r,
-            Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
-        },
+    let repr = match negotiate::choose(headers, params.one("format"), available) {
+        Ok(r) => r,
+        Err(response) => return *response,
     };
     match run(state, Arc::clone(&published), query, dataset, repr, client).await {
         Ok(bytes) => {
@@ -320,7 +305,7 @@ fn answer_key(text: &str, params: &Params, headers: &HeaderMap) -> String {
             }
         }
     }
-    crate::export::hex(&digest.finalize())
+    crate::support::digest::hex(&digest.finalize())
 }
 
 /// An answer with its validators: a client that has it already gets 304. The ETag is weak:
@@ -328,7 +313,7 @@ fn answer_key(text: &str, params: &Params, headers: &HeaderMap) -> String {
 /// order when the query does not fix one.
 fn answered(
     headers: &HeaderMap,
-    published: &Published,
+    published: &Served,
     etag: String,
     content_type: &str,
     bytes: Bytes,
@@ -431,7 +416,7 @@ fn unescape_codepoints(text: &str) -> String {
 
 /// Parses a query against the dataset's base; an update gets 403, a syntax error or a query
 /// nested too deep 400 with the reason.
-pub async fn parse(published: &Arc<Published>, text: &str) -> Result<Query, ApiError> {
+pub async fn parse(published: &Arc<Served>, text: &str) -> Result<Query, ApiError> {
     check_shape(text)?;
     let (published, text) = (Arc::clone(published), text.to_owned());
     // the parser recurses over the query's nesting: on a thread with room for it
@@ -445,7 +430,7 @@ pub async fn parse(published: &Arc<Published>, text: &str) -> Result<Query, ApiE
         })
 }
 
-fn parse_checked(published: &Published, text: &str) -> Result<Query, ApiError> {
+fn parse_checked(published: &Served, text: &str) -> Result<Query, ApiError> {
     let parser = || SparqlParser::new().with_base_iri(published.base().as_str());
     let Ok(parser_q) = parser() else {
         return Err(ApiError::new(
@@ -505,7 +490,7 @@ fn dataset_of(params: &Params) -> Result<Option<QueryDataset>, String> {
 enum Failure {
     Cancelled,
     /// The query passed its memory budget.
-    OutOfMemory(crate::memory::Exceeded),
+    OutOfMemory(crate::support::memory::Exceeded),
     TooLarge,
     Evaluation(QueryEvaluationError),
     /// The evaluating thread could not start, or panicked.
@@ -577,7 +562,7 @@ impl Drop for CancelOnDrop {
 /// memory budget, concurrency cap (with `client`'s share of it) and size cap.
 pub async fn run(
     state: &Arc<AppState>,
-    published: Arc<Published>,
+    published: Arc<Served>,
     query: Query,
     dataset: Option<QueryDataset>,
     repr: Repr,
@@ -633,7 +618,7 @@ pub async fn run(
 /// the stored queries evaluated before it are done, under `--stored-query-timeout`.
 pub async fn run_stored(
     state: &Arc<AppState>,
-    published: Arc<Published>,
+    published: Arc<Served>,
     query: Query,
     repr: Repr,
 ) -> Result<Bytes, ApiError> {
@@ -657,7 +642,7 @@ pub async fn run_stored(
 /// passed, its serialised result refused past its size limit. The client is answered at the
 /// latest [`CANCEL_GRACE`] after the timeout, whatever the evaluation does.
 async fn evaluate_capped(
-    published: Arc<Published>,
+    published: Arc<Served>,
     query: Query,
     dataset: Option<QueryDataset>,
     repr: Repr,
@@ -671,7 +656,7 @@ async fn evaluate_capped(
     // the evaluator recurses over the query's nesting: on a thread with room for it
     let evaluation = query_threads::run(move || {
         let _slots = slots;
-        let budget = crate::memory::Budget::enter(memory, &task_token);
+        let budget = crate::support::memory::Budget::enter(memory, &task_token);
         let outcome =
             evaluate_serialized(&published, query, dataset, repr, result_limit, &task_token);
         peak.fetch_max(budget.peak(), std::sync::atomic::Ordering::Relaxed);
@@ -729,7 +714,7 @@ async fn evaluate_capped(
 
 /// Evaluates `query` and serialises its results, on the calling (query) thread.
 fn evaluate_serialized(
-    published: &Published,
+    published: &Served,
     query: Query,
     dataset: Option<QueryDataset>,
     repr: Repr,
@@ -741,14 +726,14 @@ fn evaluate_serialized(
         .dataset
         .evaluate_until(token, query, dataset)
         .map_err(|e| match e {
-            BackendError::Query(crate::dataset::QueryError::Evaluation(e)) => {
+            BackendError::Query(crate::store::QueryError::Evaluation(e)) => {
                 if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) {
                     Failure::Cancelled
                 } else {
                     Failure::Evaluation(e)
                 }
             }
-            BackendError::Query(crate::dataset::QueryError::Syntax(e)) => {
+            BackendError::Query(crate::store::QueryError::Syntax(e)) => {
                 Failure::Evaluation(QueryEvaluationError::Unexpected(Box::new(e)))
             }
             _ if token.is_cancelled() => Failure::Cancelled,
@@ -767,7 +752,7 @@ fn evaluate_serialized(
 }
 
 fn serialize(
-    published: &Published,
+    published: &Served,
     results: QueryResults<'static>,
     repr: Repr,
     out: &mut Capped,
@@ -843,7 +828,7 @@ fn results_format(repr: Repr) -> QueryResultsFormat {
 /// N-Triples for graphs), serialised again as `to` without evaluating the query again: what
 /// a stored query's other formats are made from. Blocking.
 pub fn reserialize(
-    published: &Published,
+    published: &Served,
     results: &Bytes,
     from: Repr,
     to: Repr,

@@ -5,100 +5,31 @@
 //! A stored query's results change only with the data, so each is computed once per build and
 //! format, and revalidated by `ETag`.
 
-use super::negotiate::{self, Lang, Repr};
+use super::negotiate::{self, Repr};
 use super::{
-    ApiError, AppState, Published, cache, cacheable, error_page, pages, plain_error, sparql,
+    ApiError, AppState, Served, cache, cacheable, error_page, pages, plain_error, sparql,
     vary_accept,
 };
-use axum::extract::{Path, Query, State};
+use crate::server::negotiate::Negotiation;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A stored query, read from `queries/{name}.rq`.
-#[derive(Debug, Clone)]
-pub struct StoredQuery {
-    /// File stem: `networks-of-a-city`.
-    pub name: String,
-    /// From the `# title:` header line.
-    pub title: String,
-    /// From the `# description:` header line.
-    pub description: String,
-    /// The query text.
-    pub text: String,
-}
-
-/// The base stored queries are written with: their IRIs are moved to the deployment base.
-pub const QUERIES_BASE: &str = crate::rdf::Base::DEFAULT;
-
-/// Reads every `*.rq` file of `dir`, checking it has a title, a description, and parses.
-/// IRIs written under [`QUERIES_BASE`] are rewritten to `base`, so the same files serve any
-/// deployment.
-pub fn load(dir: &std::path::Path, base: &crate::rdf::Base) -> Result<Vec<StoredQuery>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the queries directory {}: {e}", dir.display()))?;
-    let mut paths: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
-        .collect();
-    paths.sort();
-    let mut queries = Vec::new();
-    for path in paths {
-        let shown = path.display();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("{shown}: cannot read: {e}"))?
-            .replace(&format!("<{QUERIES_BASE}"), &format!("<{}", base.as_str()));
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if !crate::model::is_valid_slug(&name) {
-            return Err(format!(
-                "{shown}: the file name must be lowercase words joined by hyphens"
-            ));
-        }
-        let header = |key: &str| {
-            text.lines()
-                .take_while(|l| l.starts_with('#'))
-                .find_map(|l| {
-                    l.strip_prefix('#')
-                        .map(str::trim)
-                        .and_then(|l| l.strip_prefix(key))
-                        .map(|v| v.trim().to_owned())
-                })
-                .filter(|v| !v.is_empty())
-        };
-        let title = header("title:")
-            .ok_or_else(|| format!("{shown}:1:1: no `# title:` line at the top"))?;
-        let description = header("description:")
-            .ok_or_else(|| format!("{shown}:1:1: no `# description:` line at the top"))?;
-        spargebra::SparqlParser::new()
-            .parse_query(&text)
-            .map_err(|e| format!("{shown}: not valid SPARQL: {e}"))?;
-        queries.push(StoredQuery {
-            name,
-            title,
-            description,
-            text,
-        });
-    }
-    Ok(queries)
-}
+pub use crate::query::stored::StoredQuery;
 
 /// `GET /queries/`: HTML for browsers, JSON otherwise.
 pub async fn list(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+    asked: Negotiation,
 ) -> Response {
     let published = state.current();
     super::listing(
         &headers,
-        &params,
+        &asked,
         &published,
         "queries",
         |lang| pages::queries_page(&published, lang),
@@ -126,7 +57,7 @@ pub async fn run(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(name): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
+    asked: Negotiation,
 ) -> Response {
     let published = state.current();
     let Some(stored) = published.queries.iter().find(|q| q.name == name).cloned() else {
@@ -149,24 +80,18 @@ pub async fn run(
         offered.extend(formats[1..].iter().copied());
     }
     offered.push(Repr::Html);
-    let repr = match params.get("format") {
-        Some(f) => match Repr::from_name(f, &offered) {
-            Some(r) => r,
-            None => {
-                let names: Vec<&str> = offered.iter().map(|r| r.extension()).collect();
-                return plain_error(
-                    StatusCode::BAD_REQUEST,
-                    &format!("unknown format `{f}`; use one of {}", names.join(", ")),
-                );
-            }
-        },
-        None => match negotiate::negotiate(&headers, &offered) {
-            Ok(r) if r == Repr::Html && !negotiate::prefers_html(&headers) => offered[0],
-            Ok(r) => r,
-            Err(e) => return vary_accept(plain_error(StatusCode::NOT_ACCEPTABLE, &e.message())),
-        },
+    let repr = match asked.repr(&offered) {
+        Ok(r)
+            if asked.format().is_none()
+                && r == Repr::Html
+                && !negotiate::prefers_html(&headers) =>
+        {
+            offered[0]
+        }
+        Ok(r) => r,
+        Err(response) => return *response,
     };
-    let lang = Lang::from_headers(&headers, params.get("lang").map(String::as_str));
+    let lang = asked.lang;
     let etag = if repr == Repr::Html {
         published.etag(&format!("query-{name}-html-{}", lang.tag()))
     } else {
@@ -204,7 +129,7 @@ pub async fn run(
 /// results, without evaluating the query again.
 async fn results(
     state: &Arc<AppState>,
-    published: &Arc<Published>,
+    published: &Arc<Served>,
     stored: &StoredQuery,
     canonical: &Canonical,
     repr: Repr,
@@ -279,7 +204,7 @@ impl Evaluations {
 /// when the request that started it has stopped waiting.
 fn evaluate(
     state: &Arc<AppState>,
-    published: &Arc<Published>,
+    published: &Arc<Served>,
     stored: &StoredQuery,
 ) -> tokio::task::JoinHandle<(Outcome, &'static str)> {
     let slot = published.evaluations.slots.get(&stored.name).cloned();
@@ -365,7 +290,7 @@ fn kept_name(stored: &StoredQuery, repr: Repr) -> String {
 /// on.
 async fn evaluated(
     state: &Arc<AppState>,
-    published: &Arc<Published>,
+    published: &Arc<Served>,
     stored: &StoredQuery,
 ) -> Result<(Canonical, &'static str), Response> {
     // ready: no task, no wait

@@ -70,7 +70,7 @@ async fn post_query(
     from: Option<IpAddr>,
     forwarded: Option<&str>,
 ) -> (u16, reqwest::header::HeaderMap, String) {
-    reti::publish::install_tls_provider();
+    reti::support::http::install_tls_provider();
     let mut builder = reqwest::Client::builder()
         .no_gzip()
         .no_brotli()
@@ -170,7 +170,7 @@ fn runaway_queries_are_stopped_with_a_message_and_their_evaluation_ends() {
     );
     // memory: a query may pass its budget by its last allocation, never by more
     let peak = s.state.query_memory_peak();
-    if reti::memory::is_counting() {
+    if reti::support::memory::is_counting() {
         assert!(peak > 0, "the budget was never charged");
         assert!(
             peak <= 2 * budget + (16 << 20),
@@ -189,7 +189,10 @@ fn a_query_past_its_memory_budget_is_stopped_and_says_where() {
         ..Settings::default()
     };
     let s = TestServer::with_settings(settings);
-    assert!(reti::memory::is_counting(), "the tests count memory");
+    assert!(
+        reti::support::memory::is_counting(),
+        "the tests count memory"
+    );
     for query in [
         "SELECT ?c (GROUP_CONCAT(STR(?f)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?c"
             .to_owned(),

@@ -407,7 +407,7 @@ fn distributions_state_the_size_and_checksum_of_each_dump() {
         assert_eq!(digest.datatype(), oxrdf::vocab::xsd::HEX_BINARY);
         assert_eq!(
             digest.value(),
-            reti::export::hex(&Sha256::digest(&body)),
+            reti::support::digest::hex(&Sha256::digest(&body)),
             "checksum of {url}"
         );
         let media = named(object(&g, &dist, &iri(DCAT, "mediaType")).expect("mediaType"));

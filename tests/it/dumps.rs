@@ -190,7 +190,7 @@ fn a_download_cut_halfway_resumes_to_the_published_checksum() {
             );
             file.extend(rest);
             assert_eq!(
-                reti::export::hex(&Sha256::digest(&file)),
+                reti::support::digest::hex(&Sha256::digest(&file)),
                 sum_of(s, name),
                 "{name} resumed"
             );
@@ -223,7 +223,10 @@ fn each_gz_dump_decompresses_to_the_plain_dump() {
             header(&h, "content-disposition"),
             format!("attachment; filename=\"{name}\"")
         );
-        assert_eq!(reti::export::hex(&Sha256::digest(&body)), sum_of(s, name));
+        assert_eq!(
+            reti::support::digest::hex(&Sha256::digest(&body)),
+            sum_of(s, name)
+        );
         // a gzip header without file name and with a zero time (RFC 1952): the same bytes
         // for the same data
         assert_eq!(&body[..3], &[0x1f, 0x8b, 8]);
@@ -263,7 +266,11 @@ fn the_same_data_gives_the_same_gz_bytes() {
     );
     for (name, sum) in &first {
         let bytes = std::fs::read(a.path().join(name)).expect("file");
-        assert_eq!(&reti::export::hex(&Sha256::digest(&bytes)), sum, "{name}");
+        assert_eq!(
+            &reti::support::digest::hex(&Sha256::digest(&bytes)),
+            sum,
+            "{name}"
+        );
     }
 }
 

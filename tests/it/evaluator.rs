@@ -12,8 +12,8 @@
 use oxigraph::model::{Literal, NamedNode, Term};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use proptest::prelude::*;
-use reti::dataset::{Dataset, QueryError};
 use reti::rdf::Base;
+use reti::store::{Dataset, QueryError};
 use std::cmp::Ordering;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};

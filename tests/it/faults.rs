@@ -4,7 +4,8 @@
 use crate::copy_dir;
 use crate::serve::{TestServer, get, header};
 use crate::{data_dir, reti, root};
-use reti::server::{BuildOptions, Settings};
+use reti::publication::BuildOptions;
+use reti::server::Settings;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -266,7 +267,7 @@ fn killing_the_server_mid_download_or_mid_reload_corrupts_nothing() {
     let (status, _, body) = runtime.block_on(get(&format!("{url}dumps/reti.nq"), &[]));
     assert_eq!(status, 200);
     use sha2::Digest;
-    assert!(sums.contains(&reti::export::hex(&sha2::Sha256::digest(&body))));
+    assert!(sums.contains(&reti::support::digest::hex(&sha2::Sha256::digest(&body))));
     // killed in the middle of a reload (SIGKILL right after SIGHUP)
     add_member(&data);
     signal(&child, "-HUP");

@@ -1,5 +1,7 @@
 //! Integration tests: one binary, one module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+mod architecture;
 mod bad_input;
 mod bounded;
 mod catalog;
@@ -29,13 +31,13 @@ mod w3c;
 
 /// As in the reti binary: queries' memory budgets are kept by the allocator.
 #[global_allocator]
-static ALLOCATOR: reti::memory::Counting<mimalloc::MiMalloc> =
-    reti::memory::Counting(mimalloc::MiMalloc);
+static ALLOCATOR: reti::support::memory::Counting<mimalloc::MiMalloc> =
+    reti::support::memory::Counting(mimalloc::MiMalloc);
 
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;
-use reti::dataset::Dataset;
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -115,7 +117,7 @@ pub fn shipped() -> &'static Dataset {
 pub fn show(term: &Term) -> String {
     let prefixes = shipped().base().prefixes();
     match term {
-        Term::NamedNode(n) => reti::jsonld::compact_iri(n.as_str(), &prefixes),
+        Term::NamedNode(n) => reti::rdf::compact_iri(n.as_str(), &prefixes),
         Term::Literal(l) => match l.language() {
             Some(tag) => format!("{}@{tag}", l.value()),
             None => l.value().to_owned(),

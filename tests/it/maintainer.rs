@@ -5,10 +5,10 @@
 use crate::faults::{signal, spawn_serve, wait_for};
 use crate::serve::{TestServer, get};
 use crate::{copy_dir, data_dir, fixture, reti, root};
-use reti::dataset::Dataset;
 use reti::export::Format;
 use reti::rdf::Base;
 use reti::server::Settings;
+use reti::store::Dataset;
 use std::path::{Path, PathBuf};
 
 /// `reti ARGS`: exit code, standard output, standard error.
@@ -241,6 +241,36 @@ fn a_value_of_the_wrong_type_gets_a_hint_saying_what_to_write() {
     let (code, _, stderr) = check(&fixture().join("data"), &copy.join("reti.toml"));
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("help: write title = \"2026\""), "{stderr}");
+}
+
+/// An IRI of `reti.toml` that is not one is refused when the file is read, at its line, and
+/// the server's catalog never silently leaves it out.
+#[test]
+fn a_bad_iri_in_reti_toml_is_refused_at_its_line() {
+    let (_dir, copy) = fixture_copy();
+    std::fs::write(
+        copy.join("reti.toml"),
+        "title = \"Networks\"\nthemes = [\n  \"http://publications.europa.eu/resource/authority/data-theme/SOCI\",\n  \"EDUC theme\",\n]\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = check(&fixture().join("data"), &copy.join("reti.toml"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("reti.toml:4:4: `themes`: \"EDUC theme\" is not an IRI"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: write an absolute IRI"), "{stderr}");
+    std::fs::write(
+        copy.join("reti.toml"),
+        "[contact]\nname = \"Office\"\nemail = \"open data@example.org\"\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = check(&fixture().join("data"), &copy.join("reti.toml"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("reti.toml:3:10: `contact.email`: \"mailto:open data@example.org\""),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -6,11 +6,11 @@
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Quad, Term};
 use proptest::prelude::*;
-use reti::dataset::Dataset;
 use reti::diagnostic::Diagnostic;
 use reti::export::Format;
 use reti::model::{Model, is_valid_slug};
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;

@@ -9,7 +9,7 @@ use axum::response::Response;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxrdf::dataset::CanonicalizationAlgorithm;
 use oxrdf::{Graph, NamedNode};
-use reti::server::{BuildOptions, Published};
+use reti::publication::{BuildOptions, Publication};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
@@ -160,12 +160,12 @@ fn remote_counts(query_endpoint: &str) -> BTreeMap<String, u64> {
 }
 
 /// What `reti publish` builds from the shipped files (the catalog needs the whole build).
-fn published() -> Published {
+fn published() -> Publication {
     let mut options = BuildOptions::defaults(reti::rdf::Base::DEFAULT).expect("base");
     options.data = crate::data_dir();
     options.queries = root().join("queries");
     options.config = reti::config::Config::load(&root().join("reti.toml")).expect("reti.toml");
-    Published::build(&options).expect("build")
+    Publication::build(&options).expect("build")
 }
 
 fn catalog_graph() -> NamedNode {
@@ -178,7 +178,7 @@ fn merge_graph() -> NamedNode {
 
 /// The local graphs as the target should hold them: every named graph, plus the catalog and
 /// the merge.
-fn local_counts(p: &Published) -> BTreeMap<String, u64> {
+fn local_counts(p: &Publication) -> BTreeMap<String, u64> {
     let mut counts: BTreeMap<String, u64> = shipped()
         .summary()
         .graphs
@@ -187,7 +187,7 @@ fn local_counts(p: &Published) -> BTreeMap<String, u64> {
         .collect();
     counts.insert(
         catalog_graph().as_str().to_owned(),
-        reti::server::catalog_graph(p).len() as u64,
+        p.catalog().catalog_graph().len() as u64,
     );
     counts.insert(
         merge_graph().as_str().to_owned(),
@@ -219,7 +219,7 @@ fn as_oxigraph_stores(triples: Vec<oxrdf::Triple>) -> Vec<oxrdf::Triple> {
 
 /// Each graph on the target, fetched back with the Graph Store Protocol, is isomorphic to the
 /// local one.
-fn assert_graphs_isomorphic(server: &Oxigraph, p: &Published) {
+fn assert_graphs_isomorphic(server: &Oxigraph, p: &Publication) {
     let mut expected: Vec<(NamedNode, Vec<oxrdf::Triple>)> = shipped()
         .graphs()
         .expect("graphs")
@@ -229,7 +229,7 @@ fn assert_graphs_isomorphic(server: &Oxigraph, p: &Published) {
             (g, triples)
         })
         .collect();
-    expected.push((catalog_graph(), reti::server::catalog_graph(p)));
+    expected.push((catalog_graph(), p.catalog().catalog_graph()));
     expected.push((merge_graph(), shipped().union_triples(None).expect("merge")));
     for (graph, triples) in expected {
         let url = reqwest::Url::parse_with_params(&server.store(), [("graph", graph.as_str())])
@@ -835,7 +835,7 @@ fn a_dry_run_sends_nothing_and_lists_every_graph() {
     );
     assert_eq!(lines.len(), expected.len() + 1);
     let payloads =
-        reti::publish::payloads(&p, reti::publish::BodyFormat::NTriples, false).expect("payloads");
+        reti::push::payloads(&p, reti::push::BodyFormat::NTriples, false).expect("payloads");
     for (graph, n) in &expected {
         let bytes = payloads
             .iter()

@@ -12,8 +12,9 @@ use oxigraph::sparql::results::{
 };
 use oxrdf::Graph;
 use oxrdf::dataset::CanonicalizationAlgorithm;
-use reti::backend::Sparql;
-use reti::server::{AppState, BuildOptions, PublishError, Published, RemoteOptions, Settings};
+use reti::publication::{BuildOptions, Publication, PublicationError, RemoteOptions};
+use reti::query::Sparql;
+use reti::server::{AppState, Settings};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Stdio;
@@ -73,7 +74,7 @@ impl FrontEnd {
         endpoint: &str,
         base: &str,
         timeout: Duration,
-    ) -> Result<Self, PublishError> {
+    ) -> Result<Self, PublicationError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -92,7 +93,7 @@ impl FrontEnd {
         });
         let build = options.clone();
         let published = runtime
-            .block_on(runtime.spawn_blocking(move || Published::build(&build)))
+            .block_on(runtime.spawn_blocking(move || Publication::build(&build)))
             .expect("build task")?;
         let state = AppState::new(published, Settings::default());
         let app = reti::server::app(Arc::clone(&state));
@@ -960,9 +961,9 @@ impl Drop for Dropped {
 #[test]
 fn a_remote_query_is_dropped_as_soon_as_its_token_is_cancelled() {
     use oxigraph::sparql::{CancellationToken, QueryEvaluationError};
-    use reti::backend::remote::RemoteEndpoint;
-    use reti::backend::{Backend, BackendError, Remote};
-    use reti::dataset::QueryError;
+    use reti::query::remote::RemoteEndpoint;
+    use reti::query::{Backend, BackendError, Remote};
+    use reti::store::QueryError;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

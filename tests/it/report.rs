@@ -3,7 +3,7 @@
 
 use crate::serve::{TestServer, get, header};
 use crate::{reti, shipped};
-use reti::report::{Listed, reconcile};
+use reti::query::report::{Listed, reconcile};
 
 #[test]
 fn figures_are_set_beside_what_the_data_lists() {

@@ -157,7 +157,7 @@ fn export_all_writes_every_format_and_checksums() {
     for (line, (format, compressed, name)) in lines.iter().zip(files) {
         let bytes = std::fs::read(out.join(&name)).expect("dump");
         use sha2::Digest;
-        let digest = export::hex(&sha2::Sha256::digest(&bytes));
+        let digest = reti::support::digest::hex(&sha2::Sha256::digest(&bytes));
         assert_eq!(*line, format!("{digest}  {name}"));
         let plain = if compressed {
             let mut plain = Vec::new();

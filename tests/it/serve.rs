@@ -1,6 +1,7 @@
 //! A real server on 127.0.0.1:0 for the HTTP tests, with a real HTTP client.
 
-use reti::server::{AppState, BuildOptions, Published, Settings};
+use reti::publication::{BuildOptions, Publication};
+use reti::server::{AppState, Settings};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,7 +55,7 @@ impl TestServer {
         let dumps = tempfile::tempdir().expect("dumps directory");
         options.dumps_dir = Some(dumps.path().to_owned());
         adjust(&mut options);
-        let published = Published::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
+        let published = Publication::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
         let state = AppState::new(published, settings);
         let app = reti::server::app(Arc::clone(&state));
         runtime.spawn(async move {
@@ -87,7 +88,7 @@ impl TestServer {
 
 /// A client that does not follow redirects nor decompress, so tests see exactly what is sent.
 pub fn client() -> reqwest::Client {
-    reti::publish::install_tls_provider();
+    reti::support::http::install_tls_provider();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_gzip()

@@ -457,7 +457,7 @@ fn dumps_are_listed_checksummed_cached_and_compressed() {
         let (status, h, body) = s.block_on(get(&s.at(&format!("dumps/{name}")), &[]));
         assert_eq!(status, 200);
         use sha2::Digest;
-        let digest = reti::export::hex(&sha2::Sha256::digest(&body));
+        let digest = reti::support::digest::hex(&sha2::Sha256::digest(&body));
         assert_eq!(d["sha256"], digest.as_str());
         assert_eq!(d["byteSize"], body.len());
         assert!(sums.contains(&format!("{digest}  {name}\n")));
@@ -597,6 +597,30 @@ fn stored_queries_are_a_read_api() {
         400
     );
     assert_eq!(s.block_on(get(&s.at("queries/no-such-query"), &[])).0, 404);
+    // one status and one message for an unknown ?format= wherever it is read
+    for path in [
+        "queries/gai-members-by-region?format=xlsx",
+        "catalog?format=xlsx",
+        ".well-known/void?format=xlsx",
+        "ontology?format=xlsx",
+        "report?format=xlsx",
+        "queries/?format=xlsx",
+        "dumps/?format=xlsx",
+        "sparql?query=ASK%7B%7D&format=xlsx",
+    ] {
+        let (status, headers, body) = s.block_on(get(&s.at(path), &[]));
+        assert_eq!(status, 400, "{path}");
+        assert_eq!(
+            header(&headers, "content-type"),
+            "text/plain; charset=utf-8",
+            "{path}"
+        );
+        assert!(
+            text(&body).starts_with("unknown format `xlsx`; use one of "),
+            "{path}: {}",
+            text(&body)
+        );
+    }
 }
 
 #[test]
@@ -761,7 +785,7 @@ fn answers_and_documents_are_cached_per_build_and_revalidated() {
         "Circuit of Young Italian Artists (renamed)\"",
     );
     std::fs::write(&gai, changed).expect("write");
-    let mut options = reti::server::BuildOptions::defaults(&s.url).expect("base");
+    let mut options = reti::publication::BuildOptions::defaults(&s.url).expect("base");
     options.data = data.path().to_owned();
     options.queries = crate::root().join("queries");
     reti::server::reload(&s.state, &options).expect("reload");
@@ -787,7 +811,7 @@ fn dumps_are_files_found_again_by_a_start_with_the_same_data() {
     crate::copy_dir(&crate::data_dir(), data.path());
     let dumps = tempfile::tempdir().expect("tempdir");
     let options = |base: &str| {
-        let mut o = reti::server::BuildOptions::defaults(base).expect("base");
+        let mut o = reti::publication::BuildOptions::defaults(base).expect("base");
         o.data = data.path().to_owned();
         o.queries = crate::root().join("queries");
         o.dumps_dir = Some(dumps.path().to_owned());
@@ -832,7 +856,8 @@ fn dumps_are_files_found_again_by_a_start_with_the_same_data() {
         .expect("mtime");
 
     // the same data again: the same files, not written again
-    let again = reti::server::Published::build(&options("http://x.invalid/")).expect("build");
+    let again =
+        reti::publication::Publication::build(&options("http://x.invalid/")).expect("build");
     let nt_again = again
         .dumps
         .iter()
@@ -847,7 +872,8 @@ fn dumps_are_files_found_again_by_a_start_with_the_same_data() {
     assert_eq!(mtime, written, "the dump was written again");
 
     // another base: other dumps, beside the first
-    let other = reti::server::Published::build(&options("http://y.invalid/")).expect("build");
+    let other =
+        reti::publication::Publication::build(&options("http://y.invalid/")).expect("build");
     let nt_other = other
         .dumps
         .iter()
@@ -862,7 +888,8 @@ fn dumps_are_files_found_again_by_a_start_with_the_same_data() {
 
     // a dump removed by hand is made again, the same
     std::fs::remove_file(&nt.path).expect("remove");
-    let remade = reti::server::Published::build(&options("http://x.invalid/")).expect("build");
+    let remade =
+        reti::publication::Publication::build(&options("http://x.invalid/")).expect("build");
     let nt_remade = remade
         .dumps
         .iter()
@@ -1088,7 +1115,8 @@ fn warming_up_evaluates_every_stored_query_before_it_is_asked() {
 
 #[test]
 fn a_request_under_way_when_shutdown_begins_is_answered_before_the_server_stops() {
-    use reti::server::{AppState, BuildOptions, Published};
+    use reti::publication::{BuildOptions, Publication};
+    use reti::server::AppState;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -1104,7 +1132,7 @@ fn a_request_under_way_when_shutdown_begins_is_answered_before_the_server_stops(
         options.data = crate::data_dir();
         let dumps = tempfile::tempdir().expect("dumps directory");
         options.dumps_dir = Some(dumps.path().to_owned());
-        let published = Published::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
+        let published = Publication::build(&options).unwrap_or_else(|e| panic!("build: {e}"));
         let app = reti::server::app(AppState::new(published, Settings::default()));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(reti::server::listen::serve(listener, app, async {

@@ -235,8 +235,8 @@ fn the_library_refuses_too() {
         "testregion,region,Testregion,Regione di Test,,99,istat-comuni-italiani",
     );
     let base = Base::new(Base::DEFAULT).expect("base");
-    let Err(reti::dataset::BuildError::Invalid(diagnostics)) =
-        reti::dataset::Dataset::build(&f.data(), base)
+    let Err(reti::build::BuildError::Invalid(diagnostics)) =
+        reti::store::Dataset::build(&f.data(), base)
     else {
         panic!("data with a region in no country builds");
     };

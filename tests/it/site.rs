@@ -6,8 +6,9 @@ use crate::serve::{TestServer, get, header};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxrdf::dataset::CanonicalizationAlgorithm;
 use reti::config::Config;
+use reti::publication::BuildOptions;
 use reti::rdf::Base;
-use reti::server::{BuildOptions, Settings};
+use reti::server::Settings;
 use reti::site::{FILE_TYPES, SiteError, SiteOptions, export_site};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ fn options(endpoint: Option<&str>) -> SiteOptions {
             remote: None,
             dumps_dir: None,
             store: None,
-            dumps_in_memory: reti::server::DUMPS_IN_MEMORY,
+            dumps_in_memory: reti::publication::DUMPS_IN_MEMORY,
         },
         sparql_endpoint: endpoint.map(str::to_owned),
     }

@@ -6,9 +6,9 @@
 #[cfg(feature = "rocksdb")]
 mod on_disk {
     use crate::serve::{TestServer, get};
-    use reti::dataset::{BuildError, Dataset};
     use reti::rdf::Base;
     use reti::server::Settings;
+    use reti::store::{BuildError, Dataset};
     use std::path::{Path, PathBuf};
 
     const BASE: &str = "http://reti.test/";

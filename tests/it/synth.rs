@@ -1,8 +1,8 @@
 //! Synthetic data for benchmarks: valid, exactly sized, reproducible.
 
 use crate::reti;
-use reti::dataset::Dataset;
 use reti::rdf::Base;
+use reti::store::Dataset;
 use std::collections::BTreeMap;
 use std::path::Path;
 

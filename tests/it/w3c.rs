@@ -42,8 +42,8 @@ use oxigraph::sparql::results::{
 };
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxrdf::dataset::CanonicalizationAlgorithm;
-use reti::dataset::Dataset;
 use reti::rdf::Base;
+use reti::store::Dataset;
 use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
 use spargebra::{Query, SparqlParser};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -4,7 +4,7 @@
 //! the sections. RDF clients still get Turtle, RDF/XML, JSON-LD or N-Triples by `Accept`.
 
 use super::{Chrome, render, text, view};
-use crate::server::Published;
+use crate::server::Served;
 use crate::server::negotiate::Lang;
 use askama::Template;
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
@@ -283,7 +283,7 @@ const PREFIXES: &[(&str, &str)] = &[
 ];
 
 /// An IRI shortened with the dataset's prefixes and the catalog's.
-fn compact(p: &Published, iri: &str) -> String {
+fn compact(p: &Served, iri: &str) -> String {
     PREFIXES
         .iter()
         .find_map(|(prefix, ns)| {
@@ -294,7 +294,7 @@ fn compact(p: &Published, iri: &str) -> String {
         .unwrap_or_else(|| view::compact(p, iri))
 }
 
-fn name_of(p: &Published, iri: &str, lang: Lang) -> String {
+fn name_of(p: &Served, iri: &str, lang: Lang) -> String {
     NAMES.iter().find(|(i, _, _)| *i == iri).map_or_else(
         || compact(p, iri),
         |(_, en, it)| if lang == Lang::It { it } else { en }.to_string(),
@@ -333,7 +333,7 @@ fn anchor(k: &str) -> String {
 
 /// The page of `triples` (the catalog's or VoID's); `first` is described first.
 pub fn described_page(
-    p: &Published,
+    p: &Served,
     lang: Lang,
     triples: &[Triple],
     first: &str,
@@ -372,7 +372,7 @@ pub fn described_page(
             "http://www.w3.org/2004/02/skos/core#prefLabel",
             "http://www.w3.org/2000/01/rdf-schema#label",
         ] {
-            let mut labels = view::Labels::default();
+            let mut labels = view::Names::default();
             for o in props.get(prop).into_iter().flatten() {
                 if let Term::Literal(l) = o {
                     labels.add(l.language().unwrap_or(""), l.value());

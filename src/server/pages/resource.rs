@@ -3,9 +3,9 @@
 //! engines.
 
 use super::view::{
-    Labels, ScriptJson, Val, compact, kind_and_slug, link, ontology_labels, term_label, term_val,
+    Names, ScriptJson, Val, compact, kind_and_slug, link, ontology_labels, term_label, term_val,
 };
-use crate::server::Published;
+use crate::server::Served;
 use crate::server::negotiate::Lang;
 use crate::vocab::{dcterms, org, owl, reti, schema, skos, time};
 use oxigraph::model::vocab::{rdf, rdfs};
@@ -92,14 +92,14 @@ const FIRST: [NamedNodeRef<'static>; 5] = [
 
 /// Builds the page of `iri` from its description.
 pub fn build(
-    p: &Published,
+    p: &Served,
     iri: &NamedNode,
     triples: &[Triple],
     lang: Lang,
-) -> Result<Resource, crate::backend::BackendError> {
+) -> Result<Resource, crate::query::BackendError> {
     let onto = ontology_labels();
     // labels of everything mentioned: skos:prefLabel first, then rdfs:label
-    let mut labels: HashMap<NamedNode, Labels> = HashMap::new();
+    let mut labels: HashMap<NamedNode, Names> = HashMap::new();
     for pred in [skos::PREF_LABEL, rdfs::LABEL] {
         for t in triples.iter().filter(|t| t.predicate.as_ref() == pred) {
             if let (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) = (&t.subject, &t.object) {
@@ -129,8 +129,8 @@ pub fn build(
             _ => None,
         })
     };
-    let literals = |s: &NamedNode, pred: NamedNodeRef<'_>| -> Labels {
-        let mut l = Labels::default();
+    let literals = |s: &NamedNode, pred: NamedNodeRef<'_>| -> Names {
+        let mut l = Names::default();
         for o in about(s, pred) {
             if let Term::Literal(lit) = o {
                 l.add(lit.language().unwrap_or(""), lit.value());
@@ -383,7 +383,7 @@ pub fn build(
 
 type Links = (Vec<(String, String, String)>, String, String, String);
 
-fn links(p: &Published, iri: &NamedNode) -> Links {
+fn links(p: &Served, iri: &NamedNode) -> Links {
     let formats = match kind_and_slug(p, iri.as_str()) {
         Some((kind, slug)) => [
             ("Turtle", "ttl", "text/turtle"),
@@ -420,12 +420,12 @@ fn links(p: &Published, iri: &NamedNode) -> Links {
 /// fragments; `rdf:type` is left out.
 #[allow(clippy::too_many_arguments)]
 fn flatten(
-    p: &Published,
+    p: &Served,
     triples: &[Triple],
     node: &NamedNode,
     path: &str,
-    labels: &HashMap<NamedNode, Labels>,
-    onto: &HashMap<NamedNode, Labels>,
+    labels: &HashMap<NamedNode, Names>,
+    onto: &HashMap<NamedNode, Names>,
     lang: Lang,
     depth: usize,
     out: &mut Vec<(String, Val)>,
@@ -463,11 +463,11 @@ fn flatten(
 /// `Country` or `Place`, anything else as a `Thing`.
 #[allow(clippy::too_many_arguments)]
 fn jsonld<'t>(
-    p: &Published,
+    p: &Served,
     iri: &NamedNode,
-    labels: &HashMap<NamedNode, Labels>,
-    own_labels: &Labels,
-    descriptions: &Labels,
+    labels: &HashMap<NamedNode, Names>,
+    own_labels: &Names,
+    descriptions: &Names,
     members: &[MemberRow],
     lang: Lang,
     about: &dyn Fn(&NamedNode, NamedNodeRef<'_>) -> Vec<&'t Term>,

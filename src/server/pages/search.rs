@@ -2,7 +2,7 @@
 
 use super::{Chrome, render, text, view};
 use crate::search::Hit;
-use crate::server::Published;
+use crate::server::Served;
 use crate::server::negotiate::Lang;
 use askama::Template;
 
@@ -50,7 +50,7 @@ pub fn kind_name(kind: &str, lang: Lang) -> String {
 }
 
 /// The results as shown: linked to their pages, their kind in the reader's language.
-pub fn rows(p: &Published, hits: &[Hit], lang: Lang) -> Vec<Row> {
+pub fn rows(p: &Served, hits: &[Hit], lang: Lang) -> Vec<Row> {
     hits.iter()
         .map(|h| Row {
             href: view::href(p, &h.iri).unwrap_or_default(),
@@ -63,7 +63,7 @@ pub fn rows(p: &Published, hits: &[Hit], lang: Lang) -> Vec<Row> {
 }
 
 /// `/search?q=` for people.
-pub fn search_page(p: &Published, q: &str, hits: &[Hit], lang: Lang) -> String {
+pub fn search_page(p: &Served, q: &str, hits: &[Hit], lang: Lang) -> String {
     let t = text::text(lang);
     let mut chrome = Chrome::new(Some(p), lang, format!("{} “{q}”", t.search_title), "", true);
     chrome.search = q.to_owned();

@@ -1,7 +1,7 @@
 //! What pages are made of: labels in the reader's language, links to local documents, values,
 //! and JSON that is safe inside a `<script>` element.
 
-use crate::server::Published;
+use crate::server::Served;
 use crate::server::negotiate::Lang;
 use crate::vocab::reti;
 use oxigraph::model::vocab::rdfs;
@@ -11,9 +11,9 @@ use std::fmt;
 
 /// The labels of one thing, by language tag ("" for none).
 #[derive(Debug, Default, Clone)]
-pub struct Labels(BTreeMap<String, String>);
+pub struct Names(BTreeMap<String, String>);
 
-impl Labels {
+impl Names {
     /// Adds a label; the first one given for a language wins.
     pub fn add(&mut self, lang: &str, value: &str) {
         self.0
@@ -36,7 +36,7 @@ impl Labels {
         self.0.len()
     }
 
-    /// The language of the label [`Labels::pick`] gives for English ("" when untagged).
+    /// The language of the label [`Names::pick`] gives for English ("" when untagged).
     pub fn first_tag(&self) -> Option<&str> {
         if self.0.contains_key("en") {
             return Some("en");
@@ -112,7 +112,7 @@ impl Val {
 /// Where a link to `iri` points: `/doc/{kind}/{slug}` for resources published here,
 /// `/ontology#{term}` for the ontology's terms, the IRI itself for other http(s) IRIs, and
 /// nowhere for any other scheme (`javascript:` must never become a link).
-pub fn href(p: &Published, iri: &str) -> Option<String> {
+pub fn href(p: &Served, iri: &str) -> Option<String> {
     let local = format!("{}id/", p.base().as_str());
     if let Some(rest) = iri.strip_prefix(&local) {
         return Some(format!("/doc/{rest}"));
@@ -131,18 +131,18 @@ pub fn href(p: &Published, iri: &str) -> Option<String> {
 }
 
 /// `(kind, slug)` of a resource published here.
-pub fn kind_and_slug<'a>(p: &Published, iri: &'a str) -> Option<(&'a str, &'a str)> {
+pub fn kind_and_slug<'a>(p: &Served, iri: &'a str) -> Option<(&'a str, &'a str)> {
     let local = format!("{}id/", p.base().as_str());
     iri.strip_prefix(&local)?.split_once('/')
 }
 
 /// An IRI shortened with the dataset's prefixes (`place:turin`, `wd:Q495`).
-pub fn compact(p: &Published, iri: &str) -> String {
-    crate::jsonld::compact_iri(iri, &p.base().prefixes())
+pub fn compact(p: &Served, iri: &str) -> String {
+    crate::export::jsonld::compact_iri(iri, &p.base().prefixes())
 }
 
 /// A link to `iri` labelled in the reader's language (or by its compact IRI).
-pub fn link(p: &Published, iri: &str, labels: Option<&Labels>, lang: Lang) -> Val {
+pub fn link(p: &Served, iri: &str, labels: Option<&Names>, lang: Lang) -> Val {
     let text = labels
         .and_then(|l| l.pick(lang))
         .map_or_else(|| compact(p, iri), str::to_owned);
@@ -156,12 +156,7 @@ pub fn link(p: &Published, iri: &str, labels: Option<&Labels>, lang: Lang) -> Va
 }
 
 /// A literal or link for a term.
-pub fn term_val(
-    p: &Published,
-    term: &Term,
-    labels: &HashMap<NamedNode, Labels>,
-    lang: Lang,
-) -> Val {
+pub fn term_val(p: &Served, term: &Term, labels: &HashMap<NamedNode, Names>, lang: Lang) -> Val {
     match term {
         Term::NamedNode(n) => link(p, n.as_str(), labels.get(n), lang),
         Term::Literal(l) => Val {
@@ -174,9 +169,9 @@ pub fn term_val(
 }
 
 /// The `rdfs:label`s of the (embedded) ontology: properties and classes, reti's and reused ones.
-pub fn ontology_labels() -> HashMap<NamedNode, Labels> {
-    let mut out: HashMap<NamedNode, Labels> = HashMap::new();
-    for t in crate::backend::ontology()
+pub fn ontology_labels() -> HashMap<NamedNode, Names> {
+    let mut out: HashMap<NamedNode, Names> = HashMap::new();
+    for t in crate::query::ontology()
         .iter()
         .filter(|t| t.predicate == rdfs::LABEL)
     {
@@ -194,8 +189,8 @@ pub fn ontology_labels() -> HashMap<NamedNode, Labels> {
 /// The label of a property or class, from the ontology, with fallbacks for the few RDF terms
 /// it does not label.
 pub fn term_label(
-    p: &Published,
-    onto: &HashMap<NamedNode, Labels>,
+    p: &Served,
+    onto: &HashMap<NamedNode, Names>,
     iri: &NamedNode,
     lang: Lang,
 ) -> String {
@@ -244,7 +239,7 @@ pub struct ResultTable {
 }
 
 /// Reads SPARQL JSON results; `None` if `bytes` are not such a document.
-pub fn result_table(p: &Published, bytes: &[u8]) -> Option<ResultTable> {
+pub fn result_table(p: &Served, bytes: &[u8]) -> Option<ResultTable> {
     let doc: serde_json::Value = serde_json::from_slice(bytes).ok()?;
     if let Some(b) = doc.get("boolean").and_then(serde_json::Value::as_bool) {
         return Some(ResultTable {
@@ -318,7 +313,7 @@ mod tests {
 
     #[test]
     fn labels_fall_back_to_english_then_any() {
-        let mut l = Labels::default();
+        let mut l = Names::default();
         l.add("de", "Turin (de)");
         assert_eq!(l.pick(Lang::It), Some("Turin (de)"));
         l.add("en", "Turin");

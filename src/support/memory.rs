@@ -20,14 +20,14 @@
 //! neither matters for a budget that is entered once per query.
 //!
 //! ```
-//! use reti::memory::Budget;
+//! use reti::support::memory::Budget;
 //! use spareval::CancellationToken;
 //!
 //! let token = CancellationToken::new();
 //! let budget = Budget::enter(1 << 20, &token);
 //! let big = vec![0u8; 4 << 20];
-//! // only where reti::memory::Counting is the global allocator (the reti binary, its tests)
-//! if reti::memory::is_counting() {
+//! // only where reti::support::memory::Counting is the global allocator (the reti binary, its tests)
+//! if reti::support::memory::is_counting() {
 //!     assert!(token.is_cancelled());
 //!     assert!(budget.exceeded().is_some());
 //! }

@@ -1,41 +1,27 @@
-//! The built dataset: every source's graph plus the ontology, in memory (an immutable store of
-//! sorted term ids, [`frozen`]) or (feature `rocksdb`, [`Dataset::build_on_disk`]) in an
-//! Oxigraph store on disk, where the next start with the same source files opens it instead of
-//! building it again. Either way the default graph is the RDF merge of the named graphs, each
-//! triple once.
-//!
-//! Building is all-or-nothing: the files are read, the model validated, the quads made, and only
-//! then is a fresh store filled. Callers never see a half-built store.
+//! Building a dataset: the source files read, the model validated, the quads made and loaded
+//! into a fresh store (in memory, or on disk with the `rocksdb` feature), and the graph checked
+//! against the SHACL shapes. All or nothing: callers never see a half-built store.
 //!
 //! ```no_run
-//! use reti::{dataset::Dataset, rdf::Base};
+//! use reti::{store::Dataset, rdf::Base};
 //! let dataset = Dataset::build("data".as_ref(), Base::new(Base::DEFAULT)?)?;
 //! println!("{} quads", dataset.summary().quads);
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```
 
+mod disk;
+
 use crate::diagnostic::Diagnostics;
 use crate::model::{Model, ModelProblems, OrgKind};
 use crate::rdf::{self, Base};
 use crate::source::{self, SourceError};
+use crate::store::frozen::{self, Frozen, FrozenBuilder};
+use crate::store::{Dataset, Profile, Storage, Summary, profile};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
-    QuadRef, TermRef, Triple,
-};
-use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::model::{GraphName, Quad, QuadRef};
 use oxigraph::store::{StorageError, Store};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-mod disk;
-pub mod frozen;
-mod profile;
-
-use frozen::{Frozen, FrozenBuilder};
-
-pub use profile::{DATE_TYPES, Profile, widen_years, year_of};
 
 /// Why a dataset could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -164,144 +150,6 @@ fn hash128(value: &impl std::hash::Hash) -> u128 {
     (u128::from(high) << 64) | u128::from(low)
 }
 
-/// Why a query could not be answered.
-#[derive(Debug, thiserror::Error)]
-pub enum QueryError {
-    /// The query is not valid SPARQL.
-    #[error("{0}")]
-    Syntax(#[from] oxigraph::sparql::SparqlSyntaxError),
-    /// Evaluation failed (or was cancelled).
-    #[error("{0}")]
-    Evaluation(#[from] oxigraph::sparql::QueryEvaluationError),
-}
-
-/// Counts shown by `reti check`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Summary {
-    /// Source files read.
-    pub files: usize,
-    /// Networks.
-    pub networks: usize,
-    /// Units of networks.
-    pub units: usize,
-    /// Other organisations.
-    pub organizations: usize,
-    /// Places.
-    pub places: usize,
-    /// Memberships.
-    pub memberships: usize,
-    /// Stated figures.
-    pub figures: usize,
-    /// Sources.
-    pub sources: usize,
-    /// Quads per named graph, by graph IRI.
-    pub graphs: BTreeMap<String, usize>,
-    /// All quads.
-    pub quads: usize,
-    /// Distinct triples of the union graph.
-    pub triples: usize,
-}
-
-/// The file a value kept beside an on-disk store is written to, in the store's directory:
-/// `kept-{name}`, so that it cannot be taken for one of the store's own files; `None` for a
-/// name that could lead out of the directory.
-fn kept_file(name: &str) -> Option<String> {
-    let safe = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    safe.then(|| format!("kept-{name}"))
-}
-
-/// Where a dataset's quads are held.
-pub enum Storage {
-    /// In memory, sorted once by the build ([`frozen`]): the named graphs, whose merge is read
-    /// as the default graph.
-    Memory(Arc<Frozen>),
-    /// An on-disk Oxigraph store (feature `rocksdb`), holding the named graphs and their merge
-    /// as its default graph.
-    Disk(Store),
-}
-
-impl Storage {
-    /// The quads matching a pattern, as Oxigraph's `Store::quads_for_pattern` gives them,
-    /// except that `graph_name: None` means every named graph, not the default one too.
-    pub fn quads_for_pattern<'a>(
-        &'a self,
-        subject: Option<NamedOrBlankNodeRef<'_>>,
-        predicate: Option<NamedNodeRef<'_>>,
-        object: Option<TermRef<'_>>,
-        graph_name: Option<GraphNameRef<'_>>,
-    ) -> Box<dyn Iterator<Item = Result<Quad, StorageError>> + 'a> {
-        match self {
-            Storage::Memory(frozen) => Box::new(
-                frozen
-                    .quads_for_pattern(subject, predicate, object, graph_name)
-                    .map(Ok),
-            ),
-            Storage::Disk(store) => {
-                let quads = store.quads_for_pattern(subject, predicate, object, graph_name);
-                if graph_name.is_some() {
-                    Box::new(quads)
-                } else {
-                    Box::new(quads.filter(|q| {
-                        q.as_ref()
-                            .map_or(true, |q| !q.graph_name.is_default_graph())
-                    }))
-                }
-            }
-        }
-    }
-
-    /// Whether the dataset holds `quad` (in the default graph: whether a named graph states
-    /// its triple).
-    pub fn contains(&self, quad: QuadRef<'_>) -> Result<bool, StorageError> {
-        match self {
-            Storage::Memory(_) => Ok(self
-                .quads_for_pattern(
-                    Some(quad.subject),
-                    Some(quad.predicate),
-                    Some(quad.object),
-                    Some(quad.graph_name),
-                )
-                .next()
-                .is_some()),
-            Storage::Disk(store) => store.contains(quad),
-        }
-    }
-
-    fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, StorageError> {
-        match self {
-            Storage::Memory(frozen) => Ok(frozen.named_graphs().collect()),
-            Storage::Disk(store) => store.named_graphs().collect(),
-        }
-    }
-
-    /// Evaluates a prepared query: results own what they need, so they outlive the borrow.
-    fn execute(
-        &self,
-        prepared: PreparedSparqlQuery,
-    ) -> Result<QueryResults<'static>, QueryEvaluationError> {
-        match self {
-            Storage::Memory(frozen) => prepared.on_queryable_dataset(frozen.view()).execute(),
-            Storage::Disk(store) => prepared.on_store(store).execute(),
-        }
-    }
-}
-
-/// The dataset, built and loaded.
-pub struct Dataset {
-    store: Storage,
-    base: Base,
-    summary: Summary,
-    warnings: Diagnostics,
-    /// Gathered by the build; `None` for an on-disk store built by a reti that did not keep it.
-    profile: Option<Profile>,
-    /// The directory of an on-disk store, where [`Dataset::remember`] keeps what it computes.
-    dir: Option<PathBuf>,
-}
-
 impl Dataset {
     /// Reads `data_dir`, validates it and loads it with the ontology into a fresh store.
     pub fn build(data_dir: &Path, base: Base) -> Result<Self, BuildError> {
@@ -315,36 +163,6 @@ impl Dataset {
     /// the two most recently used are kept. Needs the `rocksdb` feature.
     pub fn build_on_disk(data_dir: &Path, base: Base, root: &Path) -> Result<Self, BuildError> {
         disk::build_or_open(data_dir, base, root)
-    }
-
-    /// `compute`, or what it gave for the same content before: with an on-disk store, the
-    /// value is kept beside it (as JSON, under `name`), so a restart reads it instead of
-    /// scanning the store again. In memory, it is computed.
-    pub fn remember<T, E>(&self, name: &str, compute: impl FnOnce() -> Result<T, E>) -> Result<T, E>
-    where
-        T: serde::Serialize + serde::de::DeserializeOwned,
-    {
-        match &self.dir {
-            Some(dir) => disk::remember(dir, name, compute),
-            None => compute(),
-        }
-    }
-
-    /// What [`Dataset::keep`] kept under `name` beside an on-disk store; `None` in memory.
-    pub fn kept(&self, name: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.dir.as_ref()?.join(kept_file(name)?)).ok()
-    }
-
-    /// Keeps `bytes` under `name` (a file name of letters, digits, `-`, `_` and `.`) beside an
-    /// on-disk store, for as long as the store: what took long to compute from its content
-    /// (a stored query's results) is read back by the next start instead. Does nothing in
-    /// memory; a failure to write only means the next start computes it again.
-    pub fn keep(&self, name: &str, bytes: &[u8]) {
-        if let (Some(dir), Some(file)) = (&self.dir, kept_file(name))
-            && let Err(e) = disk::write_whole(&dir.join(file), bytes)
-        {
-            tracing::warn!("{e}; it is computed again at the next start");
-        }
     }
 
     /// Builds into `on_disk` when given, else in memory.
@@ -401,9 +219,6 @@ impl Dataset {
         }
         let mut all = source_warnings;
         all.0.extend(warnings.0);
-        for warning in &all.0 {
-            eprintln!("{warning}");
-        }
         dataset.warnings = all;
         Ok(dataset)
     }
@@ -469,7 +284,7 @@ impl Dataset {
                 // holds is copied at most into the batch of terms waiting to be looked up, and
                 // nothing made on one thread is freed on another. A large build's quads are
                 // sorted a chunk at a time on the other core while the rest come in, a small
-                // one's once all are in, on both cores (src/dataset/frozen.rs).
+                // one's once all are in, on both cores (src/store/frozen.rs).
                 let mut builder = FrozenBuilder::with_capacity(rdf::expected_quads(model));
                 let mut failed = None;
                 let mut insert = |quad: QuadRef<'_>| {
@@ -571,275 +386,12 @@ impl Dataset {
             Ok((seen.counted(), Storage::Disk(store)))
         })
     }
-
-    /// What SHACL validation reported without failing the build (`sh:Warning`, `sh:Info`):
-    /// [`Dataset::build`] prints them to standard error.
-    pub fn warnings(&self) -> &Diagnostics {
-        &self.warnings
-    }
-
-    /// The counts of this build.
-    pub fn summary(&self) -> &Summary {
-        &self.summary
-    }
-
-    /// The facts of the VoID description, as the build gathered them: reading them back from
-    /// the store would take a full scan. `None` only for an on-disk store built before reti
-    /// kept them.
-    pub fn profile(&self) -> Option<&Profile> {
-        self.profile.as_ref()
-    }
-
-    /// The base IRIs were minted from.
-    pub fn base(&self) -> &Base {
-        &self.base
-    }
-
-    /// The store, for read operations not covered here.
-    pub fn store(&self) -> &Storage {
-        &self.store
-    }
-
-    /// The named graphs, sorted.
-    pub fn graphs(&self) -> Result<Vec<NamedNode>, StorageError> {
-        let mut graphs = Vec::new();
-        for g in self.store.named_graphs()? {
-            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = g {
-                graphs.push(n);
-            }
-        }
-        graphs.sort();
-        Ok(graphs)
-    }
-
-    /// Evaluates a parsed query with an evaluator (a cancellation token, say), honouring the
-    /// query's own `FROM`/`FROM NAMED` or `dataset` when given.
-    pub fn evaluate(
-        &self,
-        evaluator: SparqlEvaluator,
-        query: spargebra::Query,
-        dataset: Option<oxigraph::sparql::QueryDataset>,
-    ) -> Result<QueryResults<'static>, QueryError> {
-        let mut prepared = evaluator.for_query(query);
-        if let Some(dataset) = dataset {
-            *prepared.dataset_mut() = dataset;
-        }
-        Ok(self.store.execute(prepared)?)
-    }
-
-    /// Whether `iri` is the subject of a triple: the resource exists in the dataset.
-    pub fn contains_subject(&self, iri: &NamedNode) -> bool {
-        self.store
-            .quads_for_pattern(
-                Some(iri.as_ref().into()),
-                None,
-                None,
-                Some(GraphNameRef::DefaultGraph),
-            )
-            .next()
-            .is_some()
-    }
-
-    /// The description of a resource, from the merged graph: its own triples (and those of its
-    /// `#fragment` parts), the triples pointing at it, the whole of each membership or site that
-    /// points at it (a city's memberships, a network's members), and the labels of everything
-    /// these mention. Sorted.
-    pub fn describe(&self, iri: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-        // written once for the embedded store and for a remote one
-        crate::backend::describe(self, iri)
-    }
-
-    /// The sources that state `subject`'s type: one `(source IRI, title)` per named graph that
-    /// types it, in graph order. This is how pages say "according to" for a membership.
-    pub fn sources_of(
-        &self,
-        subject: &NamedNode,
-    ) -> Result<Vec<(NamedNode, String)>, StorageError> {
-        use oxigraph::model::vocab::rdf;
-        use oxigraph::model::{NamedOrBlankNode, Term};
-        let mut graphs: Vec<NamedNode> = Vec::new();
-        for q in
-            self.store
-                .quads_for_pattern(Some(subject.as_ref().into()), Some(rdf::TYPE), None, None)
-        {
-            if let GraphName::NamedNode(g) = q?.graph_name
-                && !graphs.contains(&g)
-            {
-                graphs.push(g);
-            }
-        }
-        graphs.sort();
-        let default = Some(GraphNameRef::DefaultGraph);
-        let mut sources = Vec::new();
-        for g in graphs {
-            for q in self.store.quads_for_pattern(
-                Some(g.as_ref().into()),
-                Some(crate::vocab::prov::WAS_DERIVED_FROM),
-                None,
-                default,
-            ) {
-                let Term::NamedNode(source) = q?.object else {
-                    continue;
-                };
-                let title = self
-                    .store
-                    .quads_for_pattern(
-                        Some(NamedOrBlankNode::from(source.clone()).as_ref()),
-                        Some(crate::vocab::dcterms::TITLE),
-                        None,
-                        default,
-                    )
-                    .filter_map(Result::ok)
-                    .find_map(|q| match q.object {
-                        Term::Literal(l) => Some(l.value().to_owned()),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| source.as_str().to_owned());
-                sources.push((source, title));
-            }
-        }
-        Ok(sources)
-    }
-
-    /// Evaluates a SPARQL query. The default graph is the merge of all named graphs, so queries
-    /// need no `GRAPH` clause unless they ask which source says what.
-    pub fn query(&self, sparql: &str) -> Result<QueryResults<'static>, QueryError> {
-        let query = SparqlEvaluator::new().parse_query(sparql)?;
-        Ok(self.store.execute(query)?)
-    }
-
-    /// The quads of every named graph (or of one), sorted, for deterministic dumps. The default
-    /// graph is derived from them and left out.
-    pub fn sorted_quads(&self, graph: Option<&NamedNode>) -> Result<Vec<Quad>, StorageError> {
-        let pattern: Option<GraphNameRef<'_>> = graph.map(|g| g.as_ref().into());
-        let mut quads = Vec::new();
-        for quad in self.store.quads_for_pattern(None, None, None, pattern) {
-            let quad = quad?;
-            if !quad.graph_name.is_default_graph() {
-                quads.push(quad);
-            }
-        }
-        quads.sort_by_cached_key(sort_key);
-        Ok(quads)
-    }
-
-    /// Hands `f` every quad of `graphs` (`GraphName::DefaultGraph` is the merged graph) in dump
-    /// order: by graph, subject, predicate (`rdf:type` first), object, each by its N-Triples
-    /// form. One subject's quads are sorted at a time, so memory grows with the number of
-    /// subjects, not of quads: large dumps stream.
-    pub fn for_each_sorted<E: From<StorageError>>(
-        &self,
-        graphs: &[GraphName],
-        mut f: impl FnMut(Quad) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut graphs = graphs.to_vec();
-        graphs.sort_by_cached_key(ToString::to_string);
-        for graph in &graphs {
-            let mut subjects = self.subjects(graph)?;
-            subjects.sort_by_cached_key(ToString::to_string);
-            for subject in subjects {
-                let mut quads = self
-                    .store
-                    .quads_for_pattern(Some(subject.as_ref()), None, None, Some(graph.as_ref()))
-                    .collect::<Result<Vec<_>, _>>()?;
-                quads.sort_by_cached_key(sort_key);
-                for quad in quads {
-                    f(quad)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The distinct subjects of a graph, found by SPARQL, which works on the store's encoded
-    /// terms and decodes only the subjects.
-    fn subjects(&self, graph: &GraphName) -> Result<Vec<NamedOrBlankNode>, StorageError> {
-        let query = match graph {
-            GraphName::NamedNode(g) => {
-                format!("SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
-            }
-            _ => "SELECT DISTINCT ?s WHERE { ?s ?p ?o }".to_owned(),
-        };
-        let failed = |e: &dyn std::fmt::Display| StorageError::Other(e.to_string().into());
-        let prepared = SparqlEvaluator::new()
-            .parse_query(&query)
-            .map_err(|e| failed(&e))?;
-        let results = self.store.execute(prepared).map_err(|e| failed(&e))?;
-        let mut subjects = Vec::new();
-        if let QueryResults::Solutions(solutions) = results {
-            for solution in solutions {
-                match solution.map_err(|e| failed(&e))?.get("s") {
-                    Some(oxigraph::model::Term::NamedNode(n)) => {
-                        subjects.push(NamedOrBlankNode::NamedNode(n.clone()))
-                    }
-                    Some(oxigraph::model::Term::BlankNode(b)) => {
-                        subjects.push(NamedOrBlankNode::BlankNode(b.clone()))
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Ok(subjects)
-    }
-
-    /// The triples of the merged graph (or of one named graph), sorted.
-    pub fn union_triples(&self, graph: Option<&NamedNode>) -> Result<Vec<Triple>, StorageError> {
-        let pattern: GraphNameRef<'_> = match graph {
-            Some(g) => g.as_ref().into(),
-            None => GraphNameRef::DefaultGraph,
-        };
-        let mut quads = self
-            .store
-            .quads_for_pattern(None, None, None, Some(pattern))
-            .collect::<Result<Vec<_>, _>>()?;
-        quads.sort_by_cached_key(sort_key);
-        Ok(quads.into_iter().map(Triple::from).collect())
-    }
-}
-
-pub(crate) fn triple_key(t: &Triple) -> (String, String, (bool, String), String) {
-    sort_key(&Quad::new(
-        t.subject.clone(),
-        t.predicate.clone(),
-        t.object.clone(),
-        GraphName::DefaultGraph,
-    ))
-}
-
-/// Order of dumps: by graph, subject, predicate, object, each by its N-Triples form, except
-/// that `rdf:type` comes first among a subject's predicates (as people expect in Turtle).
-fn sort_key(q: &Quad) -> (String, String, (bool, String), String) {
-    (
-        q.graph_name.to_string(),
-        q.subject.to_string(),
-        (
-            q.predicate != oxigraph::model::vocab::rdf::TYPE,
-            q.predicate.to_string(),
-        ),
-        q.object.to_string(),
-    )
-}
-
-#[cfg(test)]
-mod kept_tests {
-    use super::kept_file;
-
-    #[test]
-    fn kept_values_stay_in_the_store_directory() {
-        assert_eq!(
-            kept_file("query-sources-0a1b.srj").as_deref(),
-            Some("kept-query-sources-0a1b.srj")
-        );
-        for name in ["", "../store", "a/b", ".hidden", "a\\b", "x\0"] {
-            assert_eq!(kept_file(name), None, "{name:?}");
-        }
-    }
 }
 
 #[cfg(test)]
 mod counted_tests {
     use super::*;
-    use oxigraph::model::{BlankNode, Term};
+    use oxigraph::model::{BlankNode, NamedNode, Term};
 
     /// The model's quads and the ontology's, as a build makes them.
     fn quads(dir: &Path, base: &Base) -> Vec<Quad> {

@@ -170,7 +170,7 @@ impl RemoteEndpoint {
         }
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|e| RemoteError::NoRuntime(e.to_string()))?;
-        crate::publish::install_tls_provider();
+        crate::support::http::install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
@@ -178,7 +178,7 @@ impl RemoteEndpoint {
             .build()
             .map_err(|e| RemoteError::Unreachable {
                 url: url.to_owned(),
-                reason: chain(&e),
+                reason: crate::support::error_chain(&e),
             })?;
         Ok(Self {
             url: url.into(),
@@ -345,7 +345,7 @@ impl RemoteEndpoint {
         } else {
             RemoteError::Unreachable {
                 url: self.url.to_string(),
-                reason: chain(e),
+                reason: crate::support::error_chain(e),
             }
         }
     }
@@ -456,19 +456,4 @@ fn canonical_booleans(solution: QuerySolution) -> QuerySolution {
         })
         .collect();
     QuerySolution::from((variables, values))
-}
-
-/// An error with its causes: `error sending request: connection refused`.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text
 }

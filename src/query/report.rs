@@ -6,7 +6,7 @@
 //! computed from the built dataset alone (by SPARQL), so `reti check --report`, the `/report` page
 //! and its RDF form always agree.
 
-use crate::backend::{BackendError, Sparql};
+use crate::query::{BackendError, Sparql};
 use crate::vocab::{dcterms, org, reti, schema};
 use oxigraph::model::{Literal, NamedNode, Term, Triple};
 use oxigraph::sparql::QueryResults;

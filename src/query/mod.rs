@@ -19,9 +19,11 @@
 //! default graph must then be the merge.
 
 pub mod remote;
+pub mod report;
+pub mod stored;
 
-use crate::dataset::{Dataset, QueryError, Summary};
 use crate::rdf::Base;
+use crate::store::{Dataset, QueryError, Summary};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Term, Triple};
 use oxigraph::sparql::{
@@ -165,8 +167,8 @@ impl Remote {
     /// triples are those of the merge graph when the store holds one.
     fn read_summary(&mut self) -> Result<(), BackendError> {
         let prefix = self.base.graph("").as_str().to_owned();
-        let catalog = self.base.graph(crate::publish::CATALOG_GRAPH);
-        let merge = self.base.graph(crate::publish::MERGE_GRAPH);
+        let catalog = self.base.graph(crate::rdf::CATALOG_GRAPH);
+        let merge = self.base.graph(crate::rdf::MERGE_GRAPH);
         let query = format!(
             "SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {})) }} GROUP BY ?g",
             oxigraph::model::Literal::new_simple_literal(&prefix)
@@ -555,74 +557,73 @@ impl Backend {
     }
 
     /// The sources that state each subject's type: `(source IRI, title)` per named graph that
-    /// types it, in graph order (see [`Dataset::sources_of`]). One round trip for all.
+    /// types it, in graph order. One query per 200 subjects, on either backend.
     pub fn sources_of(
         &self,
         subjects: &[NamedNode],
     ) -> Result<BTreeMap<NamedNode, Vec<(NamedNode, String)>>, BackendError> {
         let mut out = BTreeMap::new();
-        match self {
-            Self::Local(d) => {
-                for s in subjects {
-                    out.insert(s.clone(), d.sources_of(s)?);
+        for chunk in subjects.chunks(CHUNK) {
+            let query = format!(
+                "SELECT DISTINCT ?s ?g ?source ?title WHERE {{
+                   VALUES ?s {{ {} }}
+                   GRAPH ?g {{ ?s a ?type }}
+                   ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+                   FILTER(isIRI(?source))
+                   OPTIONAL {{ ?source <http://purl.org/dc/terms/title> ?title FILTER(isLiteral(?title)) }}
+                 }}",
+                values(chunk)
+            );
+            // subject → graph → source → title
+            type Found = BTreeMap<NamedNode, BTreeMap<NamedNode, Option<String>>>;
+            let mut found: BTreeMap<NamedNode, Found> = BTreeMap::new();
+            for row in self.select(&query)? {
+                let (Some(Term::NamedNode(s)), Some(Term::NamedNode(g))) =
+                    (row.get("s"), row.get("g"))
+                else {
+                    continue;
+                };
+                let Some(Term::NamedNode(source)) = row.get("source") else {
+                    continue;
+                };
+                let title = match row.get("title") {
+                    Some(Term::Literal(l)) => Some(l.value().to_owned()),
+                    _ => None,
+                };
+                let slot = found
+                    .entry(s.clone())
+                    .or_default()
+                    .entry(g.clone())
+                    .or_default()
+                    .entry(source.clone())
+                    .or_default();
+                if slot.is_none() {
+                    *slot = title;
                 }
             }
-            Self::Remote(r) => {
-                for chunk in subjects.chunks(CHUNK) {
-                    let query = format!(
-                        "SELECT DISTINCT ?s ?g ?source ?title WHERE {{
-                           VALUES ?s {{ {} }}
-                           GRAPH ?g {{ ?s a ?type }}
-                           ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
-                           FILTER(isIRI(?source))
-                           OPTIONAL {{ ?source <http://purl.org/dc/terms/title> ?title FILTER(isLiteral(?title)) }}
-                         }}",
-                        values(chunk)
-                    );
-                    // subject → graph → source → title
-                    type Found = BTreeMap<NamedNode, BTreeMap<NamedNode, Option<String>>>;
-                    let mut found: BTreeMap<NamedNode, Found> = BTreeMap::new();
-                    for row in r.select(&query)? {
-                        let (Some(Term::NamedNode(s)), Some(Term::NamedNode(g))) =
-                            (row.get("s"), row.get("g"))
-                        else {
-                            continue;
-                        };
-                        let Some(Term::NamedNode(source)) = row.get("source") else {
-                            continue;
-                        };
-                        let title = match row.get("title") {
-                            Some(Term::Literal(l)) => Some(l.value().to_owned()),
-                            _ => None,
-                        };
-                        let slot = found
-                            .entry(s.clone())
-                            .or_default()
-                            .entry(g.clone())
-                            .or_default()
-                            .entry(source.clone())
-                            .or_default();
-                        if slot.is_none() {
-                            *slot = title;
-                        }
-                    }
-                    for s in chunk {
-                        let sources = found
-                            .remove(s)
-                            .unwrap_or_default()
-                            .into_values()
-                            .flatten()
-                            .map(|(source, title)| {
-                                let title = title.unwrap_or_else(|| source.as_str().to_owned());
-                                (source, title)
-                            })
-                            .collect();
-                        out.insert(s.clone(), sources);
-                    }
-                }
+            for s in chunk {
+                let sources = found
+                    .remove(s)
+                    .unwrap_or_default()
+                    .into_values()
+                    .flatten()
+                    .map(|(source, title)| {
+                        let title = title.unwrap_or_else(|| source.as_str().to_owned());
+                        (source, title)
+                    })
+                    .collect();
+                out.insert(s.clone(), sources);
             }
         }
         Ok(out)
+    }
+
+    /// The rows of a SELECT query, from either backend.
+    fn select(&self, query: &str) -> Result<Vec<HashMap<String, Term>>, BackendError> {
+        match self {
+            Self::Local(d) => rows(d.query(query)?),
+            Self::Remote(r) => r.select(query),
+        }
     }
 }
 
@@ -694,7 +695,7 @@ pub(crate) fn describe<L: Lookups>(l: &L, iri: &NamedNode) -> Result<Vec<Triple>
         out.extend(l.labels(chunk)?);
     }
     let mut triples: Vec<Triple> = out.into_iter().collect();
-    triples.sort_by_cached_key(crate::dataset::triple_key);
+    triples.sort_by_cached_key(crate::store::triple_key);
     Ok(triples)
 }
 

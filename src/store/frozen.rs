@@ -18,7 +18,7 @@
 //!
 //! ```
 //! use oxigraph::model::{GraphNameRef, NamedNode, Quad};
-//! use reti::dataset::frozen::FrozenBuilder;
+//! use reti::store::frozen::FrozenBuilder;
 //! use std::sync::Arc;
 //!
 //! let n = |s: &str| NamedNode::new(format!("http://example.org/{s}")).unwrap();
@@ -56,7 +56,7 @@ const G: usize = 3;
 
 /// The six sorted orders; each names which component of a quad is stored at each place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Order {
+pub(crate) enum Order {
     Spog = 0,
     Posg,
     Ospg,
@@ -809,7 +809,7 @@ impl Frozen {
         &self.orders[order as usize]
     }
 
-    pub(super) fn term(&self, id: u32) -> Option<TermRef<'_>> {
+    pub(crate) fn term(&self, id: u32) -> Option<TermRef<'_>> {
         self.dictionary.get(id)
     }
 
@@ -821,7 +821,7 @@ impl Frozen {
     /// The entries of `order` that begin with `prefix`, split into runs that agree on their
     /// first `k` places: the distinct values of those places, in order, with their quads.
     /// Counting by runs of sorted entries needs no set of what was seen.
-    pub(super) fn runs(
+    pub(crate) fn runs(
         &self,
         order: Order,
         prefix: &[u32],

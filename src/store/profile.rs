@@ -55,7 +55,7 @@ pub struct Profile {
 impl Profile {
     /// The profile of an in-memory store: the same facts [`Profiler`] gathers, read off its
     /// sorted orders (a unit test compares the two).
-    pub(super) fn of_frozen(frozen: &Frozen, base: &crate::rdf::Base) -> Self {
+    pub(crate) fn of_frozen(frozen: &Frozen, base: &crate::rdf::Base) -> Self {
         let id_space = format!("{}id/", base.as_str());
         let ontology = frozen.id(base.graph(crate::rdf::ONTOLOGY_GRAPH).as_ref().into());
         let first = |run: &[Ids]| run.first().map_or(u32::MAX, |e| e[0]);
@@ -111,7 +111,7 @@ impl Profile {
 }
 
 /// Gathers a [`Profile`], one quad at a time.
-pub(super) struct Profiler {
+pub(crate) struct Profiler {
     id_space: String,
     ontology: NamedNode,
     // 64-bit hashes: a collision would make a count one short, nothing worse, and is about
@@ -125,7 +125,7 @@ pub(super) struct Profiler {
 }
 
 impl Profiler {
-    pub(super) fn new(base: &crate::rdf::Base) -> Self {
+    pub(crate) fn new(base: &crate::rdf::Base) -> Self {
         Self {
             id_space: format!("{}id/", base.as_str()),
             ontology: base.graph(crate::rdf::ONTOLOGY_GRAPH),
@@ -140,7 +140,7 @@ impl Profiler {
 
     /// Records a quad seen for the first time; `new_triple` if its triple is new to the
     /// merged graph too.
-    pub(super) fn add(&mut self, quad: &Quad, new_triple: bool) {
+    pub(crate) fn add(&mut self, quad: &Quad, new_triple: bool) {
         if let Term::Literal(literal) = &quad.object
             && DATE_TYPES.contains(&literal.datatype())
             && !matches!(&quad.graph_name, GraphName::NamedNode(g) if *g == self.ontology)
@@ -169,7 +169,7 @@ impl Profiler {
         }
     }
 
-    pub(super) fn finish(self) -> Profile {
+    pub(crate) fn finish(self) -> Profile {
         let sorted = |set: foldhash::HashSet<String>| {
             let mut all: Vec<String> = set.into_iter().collect();
             all.sort();

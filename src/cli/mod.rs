@@ -1,9 +1,10 @@
 //! The `reti` command line: argument parsing and the commands, with exit codes
 //! 0 (ok), 1 (data, query or output error) and 2 (usage error).
 
-use crate::dataset::{BuildError, Dataset};
+use crate::build::BuildError;
 use crate::export::{self, Format};
 use crate::rdf::Base;
+use crate::store::Dataset;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use oxigraph::model::{NamedNode, Term};
@@ -292,7 +293,7 @@ enum Command {
         /// Serialisation of the graphs sent: N-Triples, which every store reads the same, or
         /// Turtle (smaller; Virtuoso misreads `\#` in its prefixed names).
         #[arg(long, short, value_enum, default_value = "nt")]
-        format: crate::publish::BodyFormat,
+        format: crate::push::BodyFormat,
         /// Also replace the target's default graph with the merge of the named graphs (for
         /// other clients of a store whose default graph is a graph of its own; Virtuoso's is
         /// not).
@@ -383,9 +384,21 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Prints a build's warnings (SHACL warnings, sources' notes) to standard error, where the
+/// maintainer running the command sees them; a build never prints.
+fn print_warnings(dataset: Option<&Dataset>) {
+    for warning in dataset.into_iter().flat_map(|d| &d.warnings().0) {
+        eprintln!("{warning}");
+    }
+}
+
 fn build(data: &DataArgs) -> Result<Dataset, Failure> {
     let base = Base::new(&data.base).map_err(|e| usage(e.to_string()))?;
-    Dataset::build(&data.data, base).map_err(|e| match e {
+    let built = Dataset::build(&data.data, base);
+    if let Ok(dataset) = &built {
+        print_warnings(Some(dataset));
+    }
+    built.map_err(|e| match e {
         BuildError::Invalid(d) => Failure {
             code: 1,
             error: anyhow::anyhow!("{} is not valid:\n{d}", data.data.display()),
@@ -448,7 +461,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if store.is_some() && !cfg!(feature = "rocksdb") {
                 return Err(usage(BuildError::NoDiskStores.to_string()));
             }
-            let remote = sparql_endpoint.map(|endpoint| crate::server::RemoteOptions {
+            let remote = sparql_endpoint.map(|endpoint| crate::publication::RemoteOptions {
                 endpoint,
                 timeout: remote_timeout,
             });
@@ -463,7 +476,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 stored_query_memory: mebibytes("--stored-query-memory", stored_query_memory)?,
                 ..crate::server::Settings::default()
             };
-            if !crate::memory::is_counting() && settings.query_memory > 0 {
+            if !crate::support::memory::is_counting() && settings.query_memory > 0 {
                 tracing::warn!(
                     "the global allocator does not count queries' memory: --query-memory is not enforced"
                 );
@@ -487,7 +500,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut out = std::io::stdout().lock();
             print_summary(&mut out, &data, &dataset)?;
             if report {
-                let report = crate::report::reconcile(&dataset, "en")?;
+                let report = crate::query::report::reconcile(&dataset, "en")?;
                 writeln!(out, "\n{}", report.to_text().trim_end())?;
             }
             Ok(())
@@ -563,8 +576,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     token.cancel();
                 });
             }
-            let budget = crate::memory::Budget::enter(memory, &token);
-            let stopped = |budget: &crate::memory::Budget| {
+            let budget = crate::support::memory::Budget::enter(memory, &token);
+            let stopped = |budget: &crate::support::memory::Budget| {
                 if let Some(exceeded) = budget.exceeded() {
                     Some(anyhow::anyhow!("{exceeded} and was stopped (--memory)"))
                 } else if token.is_cancelled() {
@@ -625,9 +638,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let auth = match (user, password, password_env, token_env) {
                 (Some(user), Some(password), _, _) => {
-                    crate::publish::Auth::Password { user, password }
+                    crate::push::Auth::Password { user, password }
                 }
-                (Some(user), None, Some(var), _) => crate::publish::Auth::Password {
+                (Some(user), None, Some(var), _) => crate::push::Auth::Password {
                     user,
                     password: from_env("--password-env", &var)?,
                 },
@@ -637,11 +650,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ));
                 }
                 (None, _, _, Some(var)) => {
-                    crate::publish::Auth::Bearer(from_env("--token-env", &var)?)
+                    crate::push::Auth::Bearer(from_env("--token-env", &var)?)
                 }
-                (None, _, _, None) => crate::publish::Auth::None,
+                (None, _, _, None) => crate::push::Auth::None,
             };
-            let remote = crate::publish::Remote::new(crate::publish::Target {
+            let remote = crate::push::StoreClient::new(crate::push::Target {
                 store: to.clone(),
                 query: query_endpoint,
                 auth,
@@ -651,34 +664,34 @@ fn run(cli: Cli) -> Result<(), Failure> {
             })
             .map_err(|e| usage(e.to_string()))?;
             let base = Base::new(&data.base).map_err(|e| usage(e.to_string()))?;
-            let options = crate::server::BuildOptions {
-                data: data.data.clone(),
+            let options = crate::publication::BuildOptions::new(
+                data.data.clone(),
                 queries,
-                config: crate::config::Config::load(&config)?,
+                crate::config::Config::load(&config)?,
                 base,
-                remote: None,
-                dumps_dir: None,
-                store: None,
-                dumps_in_memory: crate::server::DUMPS_IN_MEMORY,
-            };
-            let published = crate::server::Published::build(&options).map_err(|e| match e {
-                crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
-                    code: 1,
-                    error: anyhow::anyhow!("{} is not valid:\n{d}", data.data.display()),
-                },
-                other => other.into(),
-            })?;
-            let payloads = crate::publish::payloads(&published, format, default_graph)?;
+            );
+            let published =
+                crate::publication::Publication::build(&options).map_err(|e| match e {
+                    crate::publication::PublicationError::Build(BuildError::Invalid(d)) => {
+                        Failure {
+                            code: 1,
+                            error: anyhow::anyhow!("{} is not valid:\n{d}", data.data.display()),
+                        }
+                    }
+                    other => other.into(),
+                })?;
+            print_warnings(published.dataset.local());
+            let payloads = crate::push::payloads(&published, format, default_graph)?;
             if dry_run {
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "dry run: {} requests, none sent", payloads.len())?;
-                for line in crate::publish::plan(&remote, &payloads) {
+                for line in crate::push::plan(&remote, &payloads) {
                     writeln!(out, "{line}")?;
                 }
                 return Ok(());
             }
             let runtime = tokio::runtime::Runtime::new()?;
-            let report = runtime.block_on(crate::publish::publish(
+            let report = runtime.block_on(crate::push::publish(
                 &remote,
                 &payloads,
                 !no_verify,
@@ -723,20 +736,16 @@ fn export_site(
         );
     }
     let options = crate::site::SiteOptions {
-        build: crate::server::BuildOptions {
-            data: data.data.clone(),
+        build: crate::publication::BuildOptions::new(
+            data.data.clone(),
             queries,
-            config: crate::config::Config::load(&config)?,
+            crate::config::Config::load(&config)?,
             base,
-            remote: None,
-            dumps_dir: None,
-            store: None,
-            dumps_in_memory: crate::server::DUMPS_IN_MEMORY,
-        },
+        ),
         sparql_endpoint,
     };
     let summary = crate::site::export_site(&options, dir).map_err(|e| match e {
-        crate::site::SiteError::Publish(crate::server::PublishError::Build(
+        crate::site::SiteError::Publish(crate::publication::PublicationError::Build(
             BuildError::Invalid(d),
         )) => Failure {
             code: 1,
@@ -745,6 +754,9 @@ fn export_site(
         e @ crate::site::SiteError::UnsafeUrl { .. } => usage(e.to_string()),
         other => other.into(),
     })?;
+    for warning in &summary.warnings.0 {
+        eprintln!("{warning}");
+    }
     eprintln!(
         "wrote the site to {}: {} files, {} bytes, documents for {} resources",
         dir.display(),
@@ -765,7 +777,7 @@ async fn serve(
     config: crate::config::Config,
     settings: crate::server::Settings,
     watch: bool,
-    remote: Option<crate::server::RemoteOptions>,
+    remote: Option<crate::publication::RemoteOptions>,
     dumps_dir: Option<PathBuf>,
     store: Option<PathBuf>,
 ) -> Result<(), Failure> {
@@ -797,29 +809,26 @@ async fn serve(
         (None, None) => format!("http://{address}/"),
     };
     let base = Base::new(&base).map_err(|e| usage(e.to_string()))?;
-    let options = crate::server::BuildOptions {
-        data: data.clone(),
-        queries,
-        config,
-        base,
+    let options = crate::publication::BuildOptions {
         remote,
         dumps_dir,
-        dumps_in_memory: crate::server::DUMPS_IN_MEMORY,
         store,
+        ..crate::publication::BuildOptions::new(data.clone(), queries, config, base)
     };
     let build_options = options.clone();
     let published =
-        tokio::task::spawn_blocking(move || crate::server::Published::build(&build_options))
+        tokio::task::spawn_blocking(move || crate::publication::Publication::build(&build_options))
             .await
             .map_err(|e| anyhow::anyhow!("the build task failed: {e}"))?
             .map_err(|e| match e {
-                crate::server::PublishError::Build(BuildError::Invalid(d)) => Failure {
+                crate::publication::PublicationError::Build(BuildError::Invalid(d)) => Failure {
                     code: 1,
                     error: anyhow::anyhow!("{} is not valid:\n{d}", data.display()),
                 },
-                crate::server::PublishError::Backend(e) => remote_failure(e),
+                crate::publication::PublicationError::Backend(e) => remote_failure(e),
                 other => other.into(),
             })?;
+    print_warnings(published.dataset.local());
     let quads = published.dataset.summary().quads;
     let published_remote = published.dataset.remote().map(|r| r.url().to_owned());
     let base = published.base().as_str().to_owned();
@@ -848,14 +857,13 @@ async fn serve(
     Ok(())
 }
 
-/// The base of the reti data a remote store holds (see [`crate::backend::Remote::connect`]).
-async fn remote_base(remote: &crate::server::RemoteOptions) -> Result<String, Failure> {
+/// The base of the reti data a remote store holds (see [`crate::query::Remote::connect`]).
+async fn remote_base(remote: &crate::publication::RemoteOptions) -> Result<String, Failure> {
     let remote = remote.clone();
     tokio::task::spawn_blocking(move || {
-        let endpoint =
-            crate::backend::remote::RemoteEndpoint::new(&remote.endpoint, remote.timeout)
-                .map_err(crate::backend::BackendError::from)?;
-        crate::backend::Remote::connect(endpoint, None).map(|r| r.base().as_str().to_owned())
+        let endpoint = crate::query::remote::RemoteEndpoint::new(&remote.endpoint, remote.timeout)
+            .map_err(crate::query::BackendError::from)?;
+        crate::query::Remote::connect(endpoint, None).map(|r| r.base().as_str().to_owned())
     })
     .await
     .map_err(|e| anyhow::anyhow!("the start-up task failed: {e}"))?
@@ -863,10 +871,10 @@ async fn remote_base(remote: &crate::server::RemoteOptions) -> Result<String, Fa
 }
 
 /// A remote store that cannot be used at start-up: a usage error for a bad URL, else 1.
-fn remote_failure(e: crate::backend::BackendError) -> Failure {
+fn remote_failure(e: crate::query::BackendError) -> Failure {
     match e {
-        crate::backend::BackendError::Remote(
-            e @ crate::backend::remote::RemoteError::BadUrl { .. },
+        crate::query::BackendError::Remote(
+            e @ crate::query::remote::RemoteError::BadUrl { .. },
         ) => usage(e.to_string()),
         e => Failure {
             code: 1,
@@ -1052,7 +1060,7 @@ fn default_tabular_format() -> QueryFormat {
 /// A term as people read it: a prefixed name, a plain literal value.
 fn display_term(term: &Term, prefixes: &[(String, String)]) -> String {
     match term {
-        Term::NamedNode(n) => crate::jsonld::compact_iri(n.as_str(), prefixes),
+        Term::NamedNode(n) => crate::export::jsonld::compact_iri(n.as_str(), prefixes),
         Term::BlankNode(b) => format!("_:{}", b.as_str()),
         Term::Literal(l) => match l.language() {
             Some(tag) => format!("{} @{tag}", l.value()),

@@ -5,8 +5,11 @@
 //! (Turtle, N-Triples, RDF/XML, JSON-LD) get the union of the named graphs; TriG and N-Quads
 //! keep one graph per source.
 
-use crate::dataset::Dataset;
-use crate::jsonld;
+pub mod jsonld;
+
+use crate::store::Dataset;
+use crate::support::digest::hex;
+use bytes::Bytes;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
 use oxigraph::store::StorageError;
@@ -463,7 +466,43 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Lowercase hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Serialises triples in a graph format with `prefixes` (TriG: in the default graph), in
+/// memory.
+pub fn write_graph(triples: &[Triple], format: Format, prefixes: &[(String, String)]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let result = if format == Format::TriG {
+        let quads: Vec<Quad> = triples
+            .iter()
+            .map(|t| t.clone().in_graph(GraphName::DefaultGraph))
+            .collect();
+        write_quads(&quads, format, prefixes, &mut bytes)
+    } else {
+        write_triples(triples, format, prefixes, &mut bytes)
+    };
+    // writing to memory cannot fail; an empty body would be the only outcome
+    if result.is_err() {
+        bytes.clear();
+    }
+    bytes
+}
+
+/// One dump file, serialised once per build (or found from an earlier run with the same
+/// data) and served from disk: a large dataset's dumps need not fit in memory.
+#[derive(Debug, Clone)]
+pub struct Dump {
+    /// Its format (of the decompressed content, for a compressed dump).
+    pub format: Format,
+    /// Whether the file is the format's dump compressed with gzip (`reti.{ext}.gz`): served
+    /// as itself, `application/gzip`, never with a `Content-Encoding`.
+    pub compressed: bool,
+    /// `reti.{ext}` or `reti.{ext}.gz`.
+    pub name: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The content, when small enough to keep in memory: served without reading the file.
+    pub bytes: Option<Bytes>,
+    /// Lowercase hex SHA-256 of the content.
+    pub sha256: String,
 }

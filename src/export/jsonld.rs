@@ -15,7 +15,7 @@
 //! );
 //! let prefixes = [("place".to_string(), "http://example.org/id/place/".to_string()),
 //!                 ("rdfs".to_string(), "http://www.w3.org/2000/01/rdf-schema#".to_string())];
-//! let doc = reti::jsonld::compact(&[t], &prefixes);
+//! let doc = reti::export::jsonld::compact(&[t], &prefixes);
 //! assert_eq!(doc["@graph"][0]["@id"], "place:turin");
 //! assert_eq!(doc["@graph"][0]["rdfs:label"]["@value"], "Torino");
 //! # Ok::<_, Box<dyn std::error::Error>>(())
@@ -35,17 +35,7 @@ pub fn context(prefixes: &[(String, String)]) -> Value {
     Value::Object(map)
 }
 
-/// Shortens `iri` with the longest matching prefix, when the result cannot be mistaken for an
-/// absolute IRI or a blank node.
-pub fn compact_iri(iri: &str, prefixes: &[(String, String)]) -> String {
-    prefixes
-        .iter()
-        .filter(|(_, ns)| iri.len() > ns.len() && iri.starts_with(ns.as_str()))
-        .max_by_key(|(_, ns)| ns.len())
-        .map(|(p, ns)| (p, &iri[ns.len()..]))
-        .filter(|(_, local)| !local.starts_with("//"))
-        .map_or_else(|| iri.to_owned(), |(p, local)| format!("{p}:{local}"))
-}
+pub use crate::rdf::compact_iri;
 
 fn node_id(node: &NamedOrBlankNode, prefixes: &[(String, String)]) -> String {
     match node {

@@ -26,7 +26,7 @@ pub fn digest(data_dir: &Path, base: &str) -> std::io::Result<String> {
         digest.update([0]);
         digest.update(std::fs::read(&file)?);
     }
-    Ok(crate::export::hex(&digest.finalize())[..32].to_owned())
+    Ok(hex(&digest.finalize())[..32].to_owned())
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -72,4 +72,9 @@ pub fn forget_old(root: &Path, marker: &str, keep: usize) {
     for (_, dir) in dirs.into_iter().skip(keep) {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -2,13 +2,14 @@
 //!
 //! `{root}/{digest}/` holds a RocksDB store (`store/`), the build's counts and warnings
 //! (`reti-build.json`, written last: a directory without it is incomplete) and what
-//! [`Dataset::remember`] and [`Dataset::keep`] kept (`kept-…`: stored queries' results). The digest is [`crate::content::digest`], so a start with the
+//! [`Dataset::remember`] and [`Dataset::keep`] kept (`kept-…`: stored queries' results). The digest is [`crate::support::digest::digest`], so a start with the
 //! same source files opens the store in seconds where a rebuild of a million memberships takes
 //! minutes. A build goes to a hidden directory first and is moved into place whole.
 
-use super::{BuildError, Dataset, Profile, Summary};
+use super::BuildError;
 use crate::diagnostic::Diagnostics;
 use crate::rdf::Base;
+use crate::store::{Dataset, Profile, Storage, Summary};
 use oxigraph::store::Store;
 use std::path::Path;
 
@@ -41,7 +42,7 @@ pub(super) fn build_or_open(
     if !cfg!(feature = "rocksdb") {
         return Err(BuildError::NoDiskStores);
     }
-    let digest = crate::content::digest(data_dir, base.as_str()).map_err(io(data_dir))?;
+    let digest = crate::support::digest::digest(data_dir, base.as_str()).map_err(io(data_dir))?;
     let dir = root.join(&digest);
     if !dir.join(MARKER).is_file() {
         std::fs::create_dir_all(root).map_err(io(root))?;
@@ -73,8 +74,8 @@ pub(super) fn build_or_open(
         }
     }
     let dataset = open(&dir, base)?;
-    crate::content::touch(&dir, MARKER);
-    crate::content::forget_old(root, MARKER, KEEP);
+    crate::support::digest::touch(&dir, MARKER);
+    crate::support::digest::forget_old(root, MARKER, KEEP);
     Ok(dataset)
 }
 
@@ -90,11 +91,8 @@ fn open(dir: &Path, base: Base) -> Result<Dataset, BuildError> {
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
     let store = open_read_only(&dir.join("store"))?;
-    for warning in &meta.warnings.0 {
-        eprintln!("{warning}");
-    }
     Ok(Dataset {
-        store: super::Storage::Disk(store),
+        store: Storage::Disk(store),
         base,
         summary: meta.summary,
         warnings: meta.warnings,
@@ -123,45 +121,14 @@ fn open_read_only(_: &Path) -> Result<Store, BuildError> {
     Err(BuildError::NoDiskStores)
 }
 
-/// See [`Dataset::remember`]. A value that cannot be read back is computed again; one that
-/// cannot be written is still returned (the next start computes it again).
-pub(super) fn remember<T, E>(
-    dir: &Path,
-    name: &str,
-    compute: impl FnOnce() -> Result<T, E>,
-) -> Result<T, E>
-where
-    T: serde::Serialize + serde::de::DeserializeOwned,
-{
-    let path = dir.join(format!("{name}.json"));
-    if let Some(value) = std::fs::read(&path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-    {
-        return Ok(value);
-    }
-    let value = compute()?;
-    let _ = write_json(&path, &value);
-    Ok(value)
-}
-
 /// Writes `value` to `path` through a temporary file, so a reader never sees half of it.
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), BuildError> {
     let json = serde_json::to_vec_pretty(value).map_err(|e| BuildError::Disk {
         path: path.to_owned(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })?;
-    write_whole(path, &json)
-}
-
-/// Writes `bytes` to `path` through a temporary file, so a reader never sees half of them.
-pub(super) fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
-    let io = |source| BuildError::Disk {
+    crate::store::write_whole(path, &json).map_err(|source| BuildError::Disk {
         path: path.to_owned(),
         source,
-    };
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".partial");
-    std::fs::write(&temporary, bytes).map_err(io)?;
-    std::fs::rename(&temporary, path).map_err(io)
+    })
 }
