@@ -577,12 +577,9 @@ fn membership_tables_say_which_sources_state_each_membership() {
     );
 }
 
-/// GET without following redirects.
+/// GET without following redirects (the test client follows none).
 fn get_raw(path: &str, headers: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = crate::serve::client();
     server().block_on(async {
         let mut request = client.get(server().at(path));
         for (k, v) in headers {
@@ -791,11 +788,7 @@ fn the_catalog_and_void_are_pages_for_people_and_rdf_for_machines() {
 #[test]
 fn yasgui_is_served_compressed_once_with_its_notices() {
     let url = server().at("/assets/yasgui.min.js");
-    let client = reqwest::Client::builder()
-        .no_gzip()
-        .no_brotli()
-        .build()
-        .expect("client");
+    let client = crate::serve::client();
     let fetch = |encoding: &'static str| {
         let client = client.clone();
         let url = url.clone();
