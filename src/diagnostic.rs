@@ -98,7 +98,11 @@ impl SourceText {
 
     /// Indexes `text` with the given line starts (a CSV file's rows, where a quoted cell may
     /// hold a line break); `line_starts` begins with 0 and ascends.
-    pub fn with_line_starts(path: PathBuf, text: String, line_starts: Vec<usize>) -> Arc<Self> {
+    pub(crate) fn with_line_starts(
+        path: PathBuf,
+        text: String,
+        line_starts: Vec<usize>,
+    ) -> Arc<Self> {
         Arc::new(Self {
             path,
             text,
@@ -117,7 +121,7 @@ impl SourceText {
     }
 
     /// 1-based line and character column of a byte offset.
-    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line.saturating_sub(1)];

@@ -11,7 +11,7 @@
 //! # Ok::<_, Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::model::{Claim, Labels, Model, OrgKind, PartialDate, PlaceKind, Scheme, Subject};
+use crate::model::{Claim, Labels, Model, OrgKind, PartialDate, PlaceKind, Subject};
 use crate::vocab::{authority, dcat, dcterms, org, owl, prov, reti, schema, skos, time};
 use oxrdf::vocab::{rdf, rdfs, xsd};
 use oxrdf::{
@@ -23,18 +23,18 @@ pub const ONTOLOGY_TTL: &str = include_str!("../ontology/reti.ttl");
 /// The SHACL shapes for the data, as shipped in `ontology/shapes.ttl`.
 pub const SHAPES_TTL: &str = include_str!("../ontology/shapes.ttl");
 /// Slug of the graph that holds the ontology; no source may take it.
-pub const ONTOLOGY_GRAPH: &str = "ontology";
+pub(crate) const ONTOLOGY_GRAPH: &str = "ontology";
 
 /// Slug of the graph the catalog is published in, `{base}graph/catalog`: the catalog is no
 /// graph of the local store (the server computes it per build), but a store that takes over
 /// needs it to answer harvesters.
-pub const CATALOG_GRAPH: &str = "catalog";
+pub(crate) const CATALOG_GRAPH: &str = "catalog";
 
 /// Slug of the graph the merge of the named graphs is published in, `{base}graph/merge`:
 /// reti's default graph, as a graph of its own, because stores differ in what their default
 /// graph is (Virtuoso's is the union of all graphs, with a triple once per graph) and some
 /// cannot have it replaced. Front ends of the store read it as their default graph.
-pub const MERGE_GRAPH: &str = "merge";
+pub(crate) const MERGE_GRAPH: &str = "merge";
 
 /// The kinds of resource reti mints IRIs for, as they appear in `{base}id/{kind}/{slug}`.
 pub const KINDS: &[&str] = &[
@@ -215,7 +215,7 @@ pub fn model_to_quads(model: &Model, base: &Base) -> Vec<Quad> {
 /// About how many quads [`emit_quads`] gives for `model`: those of the memberships, at most
 /// 13 for each source stating one, which at scale are nearly all. A store sizes its tables by
 /// it once instead of growing them by doubling.
-pub fn expected_quads(model: &Model) -> usize {
+pub(crate) fn expected_quads(model: &Model) -> usize {
     model
         .memberships
         .iter()
@@ -510,14 +510,9 @@ pub fn emit_quads(model: &Model, base: &Base, sink: &mut dyn FnMut(QuadRef<'_>))
     }
 }
 
-/// The scheme a concept belongs to, as an IRI.
-pub fn scheme_iri(base: &Base, scheme: Scheme) -> NamedNode {
-    base.mint("scheme", scheme.slug())
-}
-
 /// Where each resource's records were written: its IRI (without fragment) → the files and
 /// lines of the records that describe it. Lets reports about the graph point at the sources.
-pub fn origins(
+pub(crate) fn origins(
     model: &Model,
     base: &Base,
 ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<crate::model::Origin>> {

@@ -30,7 +30,7 @@ pub type Text = Spanned<String>;
 /// Names by language tag: `name = { en = "Turin", it = "Torino" }`.
 pub type Names = Spanned<BTreeMap<String, String>>;
 /// Several names by language tag: `alt_names = { en = ["UCCN"] }`.
-pub type NameLists = Spanned<BTreeMap<String, Vec<String>>>;
+pub(crate) type NameLists = Spanned<BTreeMap<String, Vec<String>>>;
 
 /// Errors that stop reading before any file is looked at.
 #[derive(Debug, thiserror::Error)]
@@ -307,9 +307,10 @@ pub struct Loaded {
 /// Reads every `*.toml`, `*.places.csv` and `*.memberships.csv` file under `dir`, recursively,
 /// in path order. Other files (a README, say) are left alone.
 pub fn load_dir(dir: &Path) -> Result<Loaded, SourceError> {
-    let mut paths = Vec::new();
-    collect_files(dir, &mut paths)?;
-    paths.sort();
+    let paths = crate::support::fs::files(dir, true).map_err(|e| SourceError::Directory {
+        path: e.path,
+        source: e.source,
+    })?;
     let mut loaded = Loaded::default();
     for path in paths {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -474,29 +475,6 @@ enum FileKind {
     Toml,
     Places,
     Memberships,
-}
-
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SourceError> {
-    let err = |source| SourceError::Directory {
-        path: dir.to_owned(),
-        source,
-    };
-    for entry in std::fs::read_dir(dir).map_err(err)? {
-        let path = entry.map_err(err)?.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            collect_files(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Reads a file as UTF-8 without the byte-order mark spreadsheets write, pointing at the first

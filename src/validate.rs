@@ -71,7 +71,7 @@ pub struct ValidationError(pub String);
 /// Starts compiling the shipped shapes on another thread, so that they are ready by the time
 /// the graph is built (it takes about as long as building it). Without the `shacl` feature,
 /// does nothing.
-pub fn prepare() {
+pub(crate) fn prepare() {
     #[cfg(feature = "shacl")]
     std::thread::spawn(|| {
         let _ = engine::shapes();
@@ -102,7 +102,7 @@ pub fn validate(dataset: &Dataset) -> Result<Vec<Finding>, ValidationError> {
 
 /// Validates a graph against the shipped shapes; IRIs of paths, values and shapes in the
 /// findings are compacted with `prefixes`. Empty without the `shacl` feature.
-pub fn validate_triples(
+pub(crate) fn validate_triples(
     triples: impl IntoIterator<Item = Triple>,
     prefixes: &[(String, String)],
 ) -> Result<Vec<Finding>, ValidationError> {

@@ -28,7 +28,7 @@ macro_rules! terms {
 pub mod reti {
     use super::NamedNodeRef;
     /// The ontology resource itself.
-    pub const ONTOLOGY: NamedNodeRef<'static> =
+    pub(crate) const ONTOLOGY: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("https://w3id.org/reti/ontology");
     terms!("https://w3id.org/reti/ontology#";
         NETWORK = "Network",
@@ -339,33 +339,36 @@ pub mod authority {
     /// EU file types: `{FILE_TYPE}RDF_TURTLE`.
     pub const FILE_TYPE: &str = "http://publications.europa.eu/resource/authority/file-type/";
     /// The EU data-theme table (a concept scheme).
-    pub const DATA_THEME: &str = "http://publications.europa.eu/resource/authority/data-theme";
+    pub(crate) const DATA_THEME: &str =
+        "http://publications.europa.eu/resource/authority/data-theme";
     /// EU frequencies.
-    pub const FREQUENCY: &str = "http://publications.europa.eu/resource/authority/frequency/";
+    pub(crate) const FREQUENCY: &str =
+        "http://publications.europa.eu/resource/authority/frequency/";
     /// Planned availability "stable".
-    pub const STABLE: &str =
+    pub(crate) const STABLE: &str =
         "http://publications.europa.eu/resource/authority/planned-availability/STABLE";
     /// Public access.
-    pub const PUBLIC: &str = "http://publications.europa.eu/resource/authority/access-right/PUBLIC";
+    pub(crate) const PUBLIC: &str =
+        "http://publications.europa.eu/resource/authority/access-right/PUBLIC";
     /// IANA media types: `{IANA}text/turtle`.
     pub const IANA: &str = "http://www.iana.org/assignments/media-types/";
     /// ADMS publisher types.
-    pub const PUBLISHER_TYPE: &str = "http://purl.org/adms/publishertype/";
+    pub(crate) const PUBLISHER_TYPE: &str = "http://purl.org/adms/publishertype/";
     /// ADMS licence types.
-    pub const LICENCE_TYPE: &str = "http://purl.org/adms/licencetype/";
+    pub(crate) const LICENCE_TYPE: &str = "http://purl.org/adms/licencetype/";
     /// SPARQL 1.1 Protocol.
-    pub const SPARQL_PROTOCOL: &str = "https://www.w3.org/TR/sparql11-protocol/";
+    pub(crate) const SPARQL_PROTOCOL: &str = "https://www.w3.org/TR/sparql11-protocol/";
     /// SPARQL 1.1 Query Language.
-    pub const SPARQL_QUERY: &str = "https://www.w3.org/TR/sparql11-query/";
+    pub(crate) const SPARQL_QUERY: &str = "https://www.w3.org/TR/sparql11-query/";
     /// Simple entailment.
-    pub const SIMPLE_ENTAILMENT: &str = "http://www.w3.org/ns/entailment/Simple";
+    pub(crate) const SIMPLE_ENTAILMENT: &str = "http://www.w3.org/ns/entailment/Simple";
 }
 
 /// Prefixes used by every serialisation (Turtle, TriG, RDF/XML, JSON-LD), in output order.
 ///
 /// The data prefixes (`network:`, `place:` …) depend on the deployment base and are added by
 /// [`crate::rdf::Base::prefixes`].
-pub const VOCABULARY_PREFIXES: &[(&str, &str)] = &[
+pub(crate) const VOCABULARY_PREFIXES: &[(&str, &str)] = &[
     ("dcat", dcat::NAMESPACE),
     ("dcterms", dcterms::NAMESPACE),
     ("foaf", "http://xmlns.com/foaf/0.1/"),

@@ -223,19 +223,6 @@ impl Dataset {
         Ok(dataset)
     }
 
-    /// Loads a validated model and the ontology into a fresh store.
-    ///
-    /// The quads go into the store as they are made, so a large model never exists as a whole
-    /// list of quads: in memory, borrowed, on the thread that makes them; on disk, a batch at a
-    /// time to Oxigraph's bulk loader on another thread. Each quad goes into its source's
-    /// graph. The default graph is the RDF merge of the named graphs, a set: a triple
-    /// stated by two sources is in it once (Oxigraph's own "default graph as union" is a bag, in
-    /// which it would match twice). In memory the store reads the merge from its sorted orders;
-    /// on disk it is stored, one copy of each triple.
-    pub fn from_model(model: &Model, base: Base) -> Result<Self, BuildError> {
-        Self::load(model, base, None)
-    }
-
     /// An in-memory dataset of the given quads alone: no source files, model, ontology or
     /// SHACL validation. The store, its default graph (the merge of the named graphs) and
     /// [`Dataset::evaluate`] are those of a build, so that the query evaluation the endpoint
@@ -268,6 +255,15 @@ impl Dataset {
         })
     }
 
+    /// Loads a validated model and the ontology into a fresh store.
+    ///
+    /// The quads go into the store as they are made, so a large model never exists as a whole
+    /// list of quads: in memory, borrowed, on the thread that makes them; on disk, a batch at a
+    /// time to Oxigraph's bulk loader on another thread. Each quad goes into its source's
+    /// graph. The default graph is the RDF merge of the named graphs, a set: a triple
+    /// stated by two sources is in it once (Oxigraph's own "default graph as union" is a bag, in
+    /// which it would match twice). In memory the store reads the merge from its sorted orders;
+    /// on disk it is stored, one copy of each triple.
     fn load(model: &Model, base: Base, on_disk: Option<Store>) -> Result<Self, BuildError> {
         let ontology_graph = base.graph(rdf::ONTOLOGY_GRAPH);
         let ontology = RdfParser::from_format(RdfFormat::Turtle)

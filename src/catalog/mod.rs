@@ -39,7 +39,7 @@ use crate::vocab::{
 };
 
 /// Prefixes of catalog documents beyond the dataset's own.
-pub const CATALOG_PREFIXES: &[(&str, &str)] = &[
+pub(crate) const CATALOG_PREFIXES: &[(&str, &str)] = &[
     ("dcatap", dcatap::NAMESPACE),
     ("dcatapit", dcatapit::NAMESPACE),
     ("sd", sd::NAMESPACE),
@@ -205,13 +205,13 @@ impl Documents {
 }
 
 /// Serialises [`catalog_graph`] with the dataset's prefixes and the catalog's.
-pub fn write_catalog_graph(base: &Base, triples: &[Triple], format: Format) -> Vec<u8> {
+pub(crate) fn write_catalog_graph(base: &Base, triples: &[Triple], format: Format) -> Vec<u8> {
     export::write_graph(triples, format, &catalog_prefixes(base))
 }
 
 /// The dataset's prefixes and the catalog vocabularies' (`dcatapit:`, `sd:`, `spdx:`,
 /// `vcard:`, `void:`…).
-pub fn catalog_prefixes(base: &Base) -> Vec<(String, String)> {
+pub(crate) fn catalog_prefixes(base: &Base) -> Vec<(String, String)> {
     let mut prefixes = base.prefixes();
     prefixes.extend(
         CATALOG_PREFIXES
@@ -222,7 +222,7 @@ pub fn catalog_prefixes(base: &Base) -> Vec<(String, String)> {
 }
 
 /// The ontology's triples, sorted.
-pub fn ontology_triples() -> Vec<Triple> {
+pub(crate) fn ontology_triples() -> Vec<Triple> {
     let mut g = Graph::default();
     for quad in RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(crate::rdf::ONTOLOGY_TTL.as_bytes())

@@ -113,7 +113,7 @@ fn add(node: &mut Map<String, Value>, t: &Triple, prefixes: &[(String, String)])
 /// Writes the document [`compact`] makes, byte for byte as `serde_json`'s pretty printer
 /// writes it (and a final newline), one node at a time: a dump of any size streams, where
 /// [`compact`] holds the whole graph. Give it the triples grouped by subject.
-pub struct Writer<'a, W: Write> {
+pub(crate) struct Writer<'a, W: Write> {
     out: W,
     prefixes: &'a [(String, String)],
     nodes: usize,

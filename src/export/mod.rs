@@ -184,7 +184,7 @@ pub fn write(
 }
 
 /// Writes quads in a dataset format (TriG, N-Quads).
-pub fn write_quads(
+pub(crate) fn write_quads(
     quads: &[Quad],
     format: Format,
     prefixes: &[(String, String)],
@@ -198,7 +198,7 @@ pub fn write_quads(
 }
 
 /// Writes triples in a graph format (Turtle, N-Triples, RDF/XML, JSON-LD).
-pub fn write_triples(
+pub(crate) fn write_triples(
     triples: &[Triple],
     format: Format,
     prefixes: &[(String, String)],
@@ -234,7 +234,7 @@ fn serializer(format: Format, prefixes: &[(String, String)]) -> RdfSerializer {
 
 /// Writes `path` atomically: the content goes to a temporary file beside it, which replaces
 /// `path` only once complete. A failure leaves `path` as it was.
-pub fn write_atomically(
+pub(crate) fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
@@ -299,7 +299,7 @@ pub(crate) fn sweep_abandoned(dir: &Path) {
 }
 
 /// Exports one format to a file, atomically.
-pub fn export_file(
+pub(crate) fn export_file(
     dataset: &Dataset,
     format: Format,
     graph: Option<&NamedNode>,
@@ -309,7 +309,7 @@ pub fn export_file(
 }
 
 /// Name of each dump file: `reti.{ext}`.
-pub fn dump_file_name(format: Format) -> String {
+pub(crate) fn dump_file_name(format: Format) -> String {
     format!("reti.{}", format.extension())
 }
 
@@ -320,7 +320,7 @@ pub fn dump_file_name(format: Format) -> String {
 pub const COMPRESSED: [Format; 3] = [Format::Turtle, Format::NTriples, Format::NQuads];
 
 /// Name of a compressed dump: `reti.{ext}.gz`.
-pub fn gzip_file_name(format: Format) -> String {
+pub(crate) fn gzip_file_name(format: Format) -> String {
     format!("reti.{}.gz", format.extension())
 }
 
@@ -340,7 +340,7 @@ pub fn dump_files() -> Vec<(Format, bool, String)> {
 /// A gzip stream that is the same for the same content: no file name and a zero modification
 /// time in its header (RFC 1952), so a build's `.gz` dumps, and their checksums, are identical
 /// every time the same data is exported.
-pub fn gzip_writer<W: Write>(out: W) -> flate2::write::GzEncoder<W> {
+pub(crate) fn gzip_writer<W: Write>(out: W) -> flate2::write::GzEncoder<W> {
     flate2::GzBuilder::new()
         .mtime(0)
         .write(out, flate2::Compression::default())
@@ -468,7 +468,11 @@ impl<W: Write> Write for Hashing<W> {
 
 /// Serialises triples in a graph format with `prefixes` (TriG: in the default graph), in
 /// memory.
-pub fn write_graph(triples: &[Triple], format: Format, prefixes: &[(String, String)]) -> Vec<u8> {
+pub(crate) fn write_graph(
+    triples: &[Triple],
+    format: Format,
+    prefixes: &[(String, String)],
+) -> Vec<u8> {
     let mut bytes = Vec::new();
     let result = if format == Format::TriG {
         let quads: Vec<Quad> = triples

@@ -16,13 +16,13 @@ use std::fmt;
 use std::hash::BuildHasher;
 
 /// Index into [`Model::sources`].
-pub type SourceId = usize;
+pub(crate) type SourceId = usize;
 /// Index into [`Model::concepts`].
-pub type ConceptId = usize;
+pub(crate) type ConceptId = usize;
 /// Index into [`Model::orgs`].
-pub type OrgId = usize;
+pub(crate) type OrgId = usize;
 /// Index into [`Model::places`].
-pub type PlaceId = usize;
+pub(crate) type PlaceId = usize;
 
 /// The whole validated dataset.
 #[derive(Debug, Default)]
@@ -133,7 +133,7 @@ impl Scheme {
     pub const ALL: [Scheme; 3] = [Scheme::Fields, Scheme::Roles, Scheme::Measures];
 
     /// IRI kind of the scheme's concepts (`id/field/…`).
-    pub fn concept_kind(self) -> &'static str {
+    pub(crate) fn concept_kind(self) -> &'static str {
         match self {
             Scheme::Fields => "field",
             Scheme::Roles => "role",
@@ -507,7 +507,10 @@ impl Model {
     }
 
     /// As [`Model::build`], with "today" given (facts after it are rejected).
-    pub fn build_at(records: &Records, today: (i32, u8, u8)) -> Result<Model, ModelProblems> {
+    pub(crate) fn build_at(
+        records: &Records,
+        today: (i32, u8, u8),
+    ) -> Result<Model, ModelProblems> {
         Builder::run(records, today)
     }
 
@@ -519,7 +522,7 @@ impl Model {
     }
 
     /// The English name of a labelled thing, falling back to any name.
-    pub fn english_name<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels) -> &str {
+    pub(crate) fn english_name<T>(claims: &[Claim<T>], labels: impl Fn(&T) -> &Labels) -> &str {
         let mut any = None;
         for c in claims {
             let l = labels(&c.facts);
@@ -533,7 +536,7 @@ impl Model {
 }
 
 /// A valid slug close to `s`, offered in error messages.
-pub fn slugify(s: &str) -> String {
+pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
         let c = match c {

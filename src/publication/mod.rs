@@ -263,23 +263,11 @@ fn version(data: &[u8], config: &Config, queries: &[StoredQuery]) -> String {
 
 /// The modification time of the newest file under `dirs`, to the second.
 fn newest_file(dirs: &[&std::path::Path]) -> Option<SystemTime> {
-    fn walk(dir: &std::path::Path, newest: &mut Option<SystemTime>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, newest);
-            } else if let Ok(m) = entry.metadata().and_then(|m| m.modified()) {
-                *newest = Some(newest.map_or(m, |n| n.max(m)));
-            }
-        }
-    }
-    let mut newest = None;
-    for dir in dirs {
-        walk(dir, &mut newest);
-    }
+    let newest = dirs
+        .iter()
+        .flat_map(|dir| crate::support::fs::files(dir, false).unwrap_or_default())
+        .filter_map(|file| std::fs::metadata(file).and_then(|m| m.modified()).ok())
+        .max();
     let secs = newest?
         .duration_since(SystemTime::UNIX_EPOCH)
         .ok()?

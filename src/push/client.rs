@@ -170,7 +170,7 @@ impl StoreClient {
     }
 
     /// `{store}?graph={IRI}`, or `{store}?default` for the default graph.
-    pub fn graph_url(&self, graph: Option<&NamedNode>) -> Url {
+    pub(crate) fn graph_url(&self, graph: Option<&NamedNode>) -> Url {
         let mut url = self.store.clone();
         match graph {
             Some(g) => {

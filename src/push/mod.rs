@@ -447,7 +447,7 @@ pub async fn publish(
 /// Reads every graph back and compares it with what was sent. Returns the graphs compared and
 /// the literals rewritten into another form of the same value (each kind logged as a
 /// warning); fails listing every graph that differs otherwise.
-pub async fn read_back_all(
+pub(crate) async fn read_back_all(
     remote: &StoreClient,
     payloads: &[Payload],
     log: &mut dyn FnMut(&str),

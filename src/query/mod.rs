@@ -558,7 +558,7 @@ impl Backend {
 
     /// The sources that state each subject's type: `(source IRI, title)` per named graph that
     /// types it, in graph order. One query per 200 subjects, on either backend.
-    pub fn sources_of(
+    pub(crate) fn sources_of(
         &self,
         subjects: &[NamedNode],
     ) -> Result<BTreeMap<NamedNode, Vec<(NamedNode, String)>>, BackendError> {

@@ -129,7 +129,7 @@ const FORM: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Largest response read from the endpoint. Results documents are larger than what the front
 /// end serves from them (which is capped separately), hence the margin.
-pub const MAX_RESPONSE_BYTES: usize = 256 << 20;
+pub(crate) const MAX_RESPONSE_BYTES: usize = 256 << 20;
 
 /// A remote SPARQL query endpoint. Cheap to clone.
 #[derive(Clone)]
@@ -216,7 +216,7 @@ impl RemoteEndpoint {
     /// [`Self::query`], given up as soon as `cancel` is cancelled (a client gone, the server's
     /// query timeout): the request is dropped, which closes its connection, so the store can
     /// stop working on it too. `Ok(None)` when cancelled.
-    pub fn query_until(
+    pub(crate) fn query_until(
         &self,
         query: &str,
         form: Form,

@@ -28,7 +28,7 @@ pub enum Listed {
 
 /// How each measure is reconciled, by measure slug. A measure not listed here is reported as
 /// "not comparable": add it when a new measure has a count in the data.
-pub const MEASURES: &[(&str, Listed)] = &[
+pub(crate) const MEASURES: &[(&str, Listed)] = &[
     ("member-cities", Listed::Members),
     ("full-members", Listed::Members),
     ("public-administrations", Listed::Members),
@@ -521,7 +521,7 @@ fn said_text(s: &Said) -> String {
 
 impl Report {
     /// The report as text, for `reti check --report`.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut out = String::from("Stated figures beside what the data lists\n");
         for n in &self.networks {
             let _ = writeln!(
@@ -561,7 +561,7 @@ impl Report {
 
     /// The report as RDF: each figure with the count the data lists (`reti:listedValue`), and
     /// each disagreement as a `reti:Disagreement` naming its subject, property and sources.
-    pub fn to_triples(&self, report: &NamedNode) -> Vec<Triple> {
+    pub(crate) fn to_triples(&self, report: &NamedNode) -> Vec<Triple> {
         use oxigraph::model::vocab::{rdf, rdfs, xsd};
         let mut out = Vec::new();
         out.push(Triple::new(

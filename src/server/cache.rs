@@ -9,13 +9,13 @@ use axum::response::Response;
 use bytes::Bytes;
 
 /// `Cache-Status` (RFC 9211) of a body from the cache, or of one a client already had.
-pub const HIT: &str = "reti; hit";
+pub(crate) const HIT: &str = "reti; hit";
 /// `Cache-Status` of a body made now and kept for the next asker.
-pub const STORED: &str = "reti; fwd=miss; stored";
+pub(crate) const STORED: &str = "reti; fwd=miss; stored";
 /// `Cache-Status` of a body made now and too large to keep.
-pub const MISSED: &str = "reti; fwd=miss";
+pub(crate) const MISSED: &str = "reti; fwd=miss";
 /// `Cache-Status` of a body made for another request, which this one waited for.
-pub const COLLAPSED: &str = "reti; fwd=miss; collapsed";
+pub(crate) const COLLAPSED: &str = "reti; fwd=miss; collapsed";
 
 /// Says in the response whether its body came from the cache.
 pub fn status(response: &mut Response, status: &'static str) {
@@ -38,7 +38,7 @@ pub struct Body {
 
 /// Weighs a body by its size.
 #[derive(Clone)]
-pub struct Weight;
+pub(crate) struct Weight;
 
 impl quick_cache::Weighter<String, Body> for Weight {
     fn weight(&self, key: &String, body: &Body) -> u64 {

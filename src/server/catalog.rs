@@ -183,7 +183,7 @@ fn write(p: &Served, triples: &[Triple], repr: Repr) -> Vec<u8> {
 }
 
 /// `GET /sparql` for RDF clients: the service description, negotiated and cacheable.
-pub fn service_description_document(headers: &HeaderMap, p: &Served) -> Response {
+pub(crate) fn service_description_document(headers: &HeaderMap, p: &Served) -> Response {
     rdf_response(
         headers,
         None,

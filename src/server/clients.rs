@@ -201,13 +201,14 @@ impl Clients {
     }
 
     /// Addresses holding or waiting for a slot now (for tests and the health of the map).
-    pub fn tracked(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn tracked(&self) -> usize {
         self.slots.lock().map_or(0, |slots| slots.len())
     }
 }
 
 /// The address of the client of a request, as [`Clients::address`] tells it.
-pub struct ClientAddress(pub Option<IpAddr>);
+pub(crate) struct ClientAddress(pub Option<IpAddr>);
 
 impl axum::extract::FromRequestParts<Arc<super::AppState>> for ClientAddress {
     type Rejection = std::convert::Infallible;

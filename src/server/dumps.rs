@@ -69,7 +69,7 @@ enum Source {
 
 /// What a `Range` header asks of a representation of `len` bytes (RFC 9110 §14).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ranged {
+pub(crate) enum Ranged {
     /// The whole representation: no `Range`, one reti ignores (another unit, bad syntax, more
     /// than one range), or an `If-Range` that does not match.
     Whole,
@@ -88,7 +88,7 @@ pub enum Ranged {
 /// `etag` (strong) and `last_modified`. One range only: a request for several gets the whole
 /// representation, which RFC 9110 §14.2 allows, rather than a `multipart/byteranges` answer
 /// no download tool needs.
-pub fn ranged(headers: &HeaderMap, etag: &str, last_modified: &str, len: u64) -> Ranged {
+pub(crate) fn ranged(headers: &HeaderMap, etag: &str, last_modified: &str, len: u64) -> Ranged {
     let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ranged::Whole;
     };

@@ -38,7 +38,7 @@ pub struct Encodable(pub Bytes);
 
 /// The content codings kept compressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Coding {
+pub(crate) enum Coding {
     Brotli,
     Gzip,
 }
@@ -117,7 +117,7 @@ pub fn preferred(headers: &HeaderMap) -> Option<Coding> {
 }
 
 /// Compressed answers of one build, by coding and `ETag`.
-pub struct Encoded {
+pub(crate) struct Encoded {
     cache: quick_cache::sync::Cache<String, Bytes, Weight>,
 }
 
@@ -270,7 +270,7 @@ async fn encoded(state: &AppState, coding: Coding, mut response: Response) -> Re
 /// Whether the content type gains from compression: not images other than SVG (as
 /// tower-http's default), nor what is compressed already (the `.gz` dumps, whose bytes are
 /// the file itself: compressing them again would send a gzip of a gzip).
-pub fn compressible(headers: &HeaderMap) -> bool {
+pub(crate) fn compressible(headers: &HeaderMap) -> bool {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -299,7 +299,7 @@ async fn not_found(headers: HeaderMap, request: Request) -> Response {
 
 /// An error answered in the form the client reads: an HTML page for browsers, plain text
 /// otherwise.
-pub fn error_page(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
+pub(crate) fn error_page(headers: &HeaderMap, status: StatusCode, message: &str) -> Response {
     if negotiate::prefers_html(headers) {
         let lang = Lang::from_headers(headers, None);
         let html = pages::error_page(status, message, lang);
@@ -349,7 +349,7 @@ impl IntoResponse for ApiError {
 }
 
 /// A plain-text error.
-pub fn plain_error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn plain_error(status: StatusCode, message: &str) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -411,7 +411,7 @@ pub fn backend_failure(e: &BackendError) -> ApiError {
 }
 
 /// A backend failure answered in the form the client reads (see [`backend_failure`]).
-pub fn backend_error(headers: &HeaderMap, e: &BackendError) -> Response {
+pub(crate) fn backend_error(headers: &HeaderMap, e: &BackendError) -> Response {
     let e = backend_failure(e);
     error_page(headers, e.status, &e.message)
 }
@@ -431,7 +431,7 @@ pub async fn blocking<T: Send + 'static>(
 }
 
 /// Whether the request's validators match: answer 304 Not Modified.
-pub fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
+pub(crate) fn not_modified(headers: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
     if let Some(tags) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -476,7 +476,7 @@ pub fn cacheable(
 }
 
 /// As [`cacheable`], for a body that is not held whole (a dump streamed from its file).
-pub fn cacheable_body(
+pub(crate) fn cacheable_body(
     headers: &HeaderMap,
     published: &Publication,
     etag: String,
@@ -538,7 +538,7 @@ pub fn listing(
 }
 
 /// Adds `Vary: Accept` (the response depends on content negotiation).
-pub fn vary_accept(mut response: Response) -> Response {
+pub(crate) fn vary_accept(mut response: Response) -> Response {
     response
         .headers_mut()
         .append(header::VARY, HeaderValue::from_static("Accept"));
@@ -546,7 +546,7 @@ pub fn vary_accept(mut response: Response) -> Response {
 }
 
 /// Serialises triples in a graph representation, with the dataset's prefixes.
-pub fn write_graph(
+pub(crate) fn write_graph(
     published: &Publication,
     triples: &[oxigraph::model::Triple],
     repr: Repr,
@@ -555,7 +555,7 @@ pub fn write_graph(
 }
 
 /// Serialises triples in a graph representation, with the dataset's prefixes and `extra` ones.
-pub fn write_graph_with(
+pub(crate) fn write_graph_with(
     published: &Publication,
     triples: &[oxigraph::model::Triple],
     repr: Repr,
@@ -607,7 +607,7 @@ pub fn reload(state: &AppState, options: &BuildOptions) -> Result<(), Publicatio
 /// Reloads on SIGHUP and, with `watch`, whenever a file under the data or queries directory,
 /// or the configuration file, changes (polled every `interval`). Runs until the process ends;
 /// one rebuild at a time.
-pub async fn reload_on_change(
+pub(crate) async fn reload_on_change(
     state: Arc<AppState>,
     options: BuildOptions,
     watch: bool,
@@ -674,19 +674,6 @@ pub async fn reload_on_change(
 /// Paths, sizes and modification times of every file under `dirs` (or of `dirs` themselves,
 /// when files): changes when a file is added, removed, or written.
 fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if let Ok(m) = entry.metadata() {
-                out.push((path, m.len(), m.modified().ok()));
-            }
-        }
-    }
     let mut out = Vec::new();
     for dir in dirs {
         if dir.is_file() {
@@ -694,7 +681,11 @@ fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)
                 out.push((dir.clone(), m.len(), m.modified().ok()));
             }
         } else {
-            walk(dir, &mut out);
+            for file in crate::support::fs::files(dir, false).unwrap_or_default() {
+                if let Ok(m) = std::fs::metadata(&file) {
+                    out.push((file, m.len(), m.modified().ok()));
+                }
+            }
         }
     }
     out.sort();
@@ -702,7 +693,7 @@ fn files_fingerprint(dirs: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)
 }
 
 /// Waits for the shutdown signal (SIGINT or SIGTERM).
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -260,7 +260,7 @@ fn form_urlencoded_pairs(query: &str) -> impl Iterator<Item = (String, String)> 
 }
 
 /// Whether the client asks for HTML before any RDF format (browsers do).
-pub fn prefers_html(headers: &HeaderMap) -> bool {
+pub(crate) fn prefers_html(headers: &HeaderMap) -> bool {
     negotiate(headers, &[Repr::Turtle, Repr::Html]).is_ok_and(|r| r == Repr::Html)
         && headers
             .get(header::ACCEPT)
@@ -287,7 +287,7 @@ impl Lang {
     }
 
     /// The preferred language of `Accept-Language`, or `?lang=` when given.
-    pub fn from_headers(headers: &HeaderMap, explicit: Option<&str>) -> Lang {
+    pub(crate) fn from_headers(headers: &HeaderMap, explicit: Option<&str>) -> Lang {
         if let Some(l) = explicit {
             return if l.eq_ignore_ascii_case("it") {
                 Lang::It

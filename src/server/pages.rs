@@ -332,7 +332,7 @@ struct ResourcePage {
 }
 
 /// A resource's page. Blocking: it asks the backend for the sources of its memberships.
-pub fn resource_page(
+pub(crate) fn resource_page(
     p: &Served,
     iri: &NamedNode,
     triples: &[Triple],
@@ -371,7 +371,7 @@ ORDER BY ?name
 ";
 
 /// The query page.
-pub fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> String {
+pub(crate) fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> String {
     let selected = example.and_then(|e| p.queries.iter().find(|q| q.name == e));
     let text = selected.map_or_else(|| DEFAULT_QUERY.to_owned(), |q| q.text.clone());
     let data = serde_json::json!({
@@ -443,7 +443,7 @@ struct QueriesPage<'a> {
 }
 
 /// The stored queries.
-pub fn queries_page(p: &Served, lang: Lang) -> String {
+pub(crate) fn queries_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     render(&QueriesPage {
         chrome: Chrome::new(Some(p), lang, t.queries_title, "queries", true),
@@ -463,7 +463,12 @@ struct StoredQueryPage<'a> {
 }
 
 /// One stored query with its results (SPARQL JSON).
-pub fn stored_query_page(p: &Served, q: &StoredQuery, results_json: &[u8], lang: Lang) -> String {
+pub(crate) fn stored_query_page(
+    p: &Served,
+    q: &StoredQuery,
+    results_json: &[u8],
+    lang: Lang,
+) -> String {
     let table = view::result_table(p, results_json);
     let raw = if table.is_none() {
         String::from_utf8_lossy(results_json).into_owned()
@@ -610,7 +615,7 @@ struct OntologyPage {
 }
 
 /// The ontology.
-pub fn ontology_page(p: &Served, lang: Lang) -> String {
+pub(crate) fn ontology_page(p: &Served, lang: Lang) -> String {
     use oxigraph::model::vocab::{rdf, rdfs};
     const OWL_CLASS: &str = "http://www.w3.org/2002/07/owl#Class";
     const OWL_VERSION_INFO: &str = "http://www.w3.org/2002/07/owl#versionInfo";
@@ -725,7 +730,7 @@ struct ErrorPage {
 }
 
 /// An error.
-pub fn error_page(status: StatusCode, message: &str, lang: Lang) -> String {
+pub(crate) fn error_page(status: StatusCode, message: &str, lang: Lang) -> String {
     let reason = status.canonical_reason().unwrap_or("Error").to_owned();
     render(&ErrorPage {
         chrome: Chrome::new(
@@ -782,7 +787,7 @@ fn said(s: &crate::query::report::Said) -> String {
 }
 
 /// The reconciliation report.
-pub fn report_page(p: &Served, report: &crate::query::report::Report, lang: Lang) -> String {
+pub(crate) fn report_page(p: &Served, report: &crate::query::report::Report, lang: Lang) -> String {
     let t = text::text(lang);
     let networks = report
         .networks

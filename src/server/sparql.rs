@@ -500,7 +500,7 @@ enum Failure {
 }
 
 /// The answer to a result larger than `limit` bytes.
-pub fn too_large(limit: usize) -> ApiError {
+pub(crate) fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         format!(
@@ -616,7 +616,7 @@ pub async fn run(
 /// Evaluates a stored query and serialises its whole result as `repr` (capped at four times
 /// the size of a served result, so that the formats made from it can still be served), once
 /// the stored queries evaluated before it are done, under `--stored-query-timeout`.
-pub async fn run_stored(
+pub(crate) async fn run_stored(
     state: &Arc<AppState>,
     published: Arc<Served>,
     query: Query,
@@ -827,7 +827,7 @@ fn results_format(repr: Repr) -> QueryResultsFormat {
 /// The results of a query serialised as `from` (SPARQL JSON for solutions and booleans,
 /// N-Triples for graphs), serialised again as `to` without evaluating the query again: what
 /// a stored query's other formats are made from. Blocking.
-pub fn reserialize(
+pub(crate) fn reserialize(
     published: &Served,
     results: &Bytes,
     from: Repr,
@@ -870,7 +870,7 @@ pub fn reserialize(
 }
 
 /// The formats a stored query's results are offered in, for its kind.
-pub fn formats_for(query: &Query) -> &'static [Repr] {
+pub(crate) fn formats_for(query: &Query) -> &'static [Repr] {
     if matches!(query, Query::Select { .. } | Query::Ask { .. }) {
         &TABULAR
     } else {

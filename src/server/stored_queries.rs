@@ -167,7 +167,7 @@ async fn results(
 /// A stored query's results as evaluated: SPARQL JSON for solutions and booleans, N-Triples
 /// for graphs. Every other format is made from these bytes.
 #[derive(Clone)]
-pub struct Canonical {
+pub(crate) struct Canonical {
     /// The serialised results.
     pub bytes: Bytes,
     /// [`Repr::SparqlJson`] or [`Repr::NTriples`].
@@ -183,7 +183,7 @@ type Outcome = Result<Canonical, ApiError>;
 /// (those asking meanwhile wait for its outcome), under `--stored-query-timeout` rather than
 /// a client's `--query-timeout`: a query over a million memberships that takes longer than a
 /// client may wait still gets answered, from the evaluation that went on without it.
-pub struct Evaluations {
+pub(crate) struct Evaluations {
     slots: HashMap<String, Arc<tokio::sync::Mutex<Option<Outcome>>>>,
 }
 

@@ -161,7 +161,7 @@ pub const FILE_TYPES: &[(&str, &str)] = &[
 ];
 
 /// Files without an extension (`dumps/SHA256SUMS`) are served as this.
-pub const DEFAULT_TYPE: &str = "text/plain; charset=utf-8";
+pub(crate) const DEFAULT_TYPE: &str = "text/plain; charset=utf-8";
 
 /// The extension of the site's files for a `Content-Type`.
 fn extension_for(content_type: &str) -> Option<&'static str> {

@@ -925,7 +925,7 @@ impl Frozen {
     }
 
     /// The named graphs.
-    pub fn named_graphs(&self) -> impl Iterator<Item = NamedOrBlankNode> + '_ {
+    pub(crate) fn named_graphs(&self) -> impl Iterator<Item = NamedOrBlankNode> + '_ {
         self.graphs.iter().filter_map(|&g| match self.term(g)? {
             TermRef::NamedNode(n) => Some(NamedOrBlankNode::NamedNode(n.into_owned())),
             TermRef::BlankNode(b) => Some(NamedOrBlankNode::BlankNode(b.into_owned())),

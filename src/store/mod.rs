@@ -299,7 +299,7 @@ impl Dataset {
     /// order: by graph, subject, predicate (`rdf:type` first), object, each by its N-Triples
     /// form. One subject's quads are sorted at a time, so memory grows with the number of
     /// subjects, not of quads: large dumps stream.
-    pub fn for_each_sorted<E: From<StorageError>>(
+    pub(crate) fn for_each_sorted<E: From<StorageError>>(
         &self,
         graphs: &[GraphName],
         mut f: impl FnMut(Quad) -> Result<(), E>,

@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 /// `YYYY-MM-DDThh:mm:ssZ` and `YYYY-MM-DD` of a time (UTC).
-pub fn timestamp(t: SystemTime) -> (String, String) {
+pub(crate) fn timestamp(t: SystemTime) -> (String, String) {
     let secs = t
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -12,9 +12,7 @@ use std::time::SystemTime;
 
 /// A digest of reti's version, `base`, and every file's name and content under `data_dir`.
 pub fn digest(data_dir: &Path, base: &str) -> std::io::Result<String> {
-    let mut files = Vec::new();
-    collect(data_dir, &mut files)?;
-    files.sort();
+    let files = super::fs::files(data_dir, false).map_err(|e| e.source)?;
     let mut digest = Sha256::new();
     digest.update(env!("CARGO_PKG_VERSION").as_bytes());
     digest.update([0]);
@@ -27,18 +25,6 @@ pub fn digest(data_dir: &Path, base: &str) -> std::io::Result<String> {
         digest.update(std::fs::read(&file)?);
     }
     Ok(hex(&digest.finalize())[..32].to_owned())
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Marks `dir` as used now (by its `marker` file), so [`forget_old`] keeps it.

@@ -4,12 +4,13 @@
 
 pub mod dates;
 pub mod digest;
+pub mod fs;
 pub mod http;
 pub mod memory;
 
 /// An error with its causes, `outer: inner: innermost`, each said once: what HTTP clients'
 /// errors need to be understood ("error sending request" alone says nothing).
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

@@ -706,3 +706,29 @@ fn the_example_reti_toml_is_valid_and_documents_every_key() {
     }
     assert!(missing.is_empty(), "reti.toml does not show {missing:?}");
 }
+
+/// The catalog's documents are made once per build, not per request: every request of a build
+/// reads the same ones.
+#[test]
+fn the_catalog_documents_are_made_once_per_build() {
+    let options = reti::publication::BuildOptions::new(
+        crate::fixture().join("data"),
+        crate::fixture().join("queries"),
+        reti::config::Config::default(),
+        reti::rdf::Base::new("http://example.org/").expect("base"),
+    );
+    let publication = reti::publication::Publication::build(&options).expect("build");
+    let first = publication.catalog();
+    assert!(std::ptr::eq(first, publication.catalog()));
+    assert!(!first.catalog.is_empty() && !first.void.is_empty());
+    assert!(!first.service_description.is_empty());
+    // the graph reti publish sends is the two documents together
+    let graph = first.catalog_graph();
+    assert!(
+        first
+            .catalog
+            .iter()
+            .chain(&first.void)
+            .all(|t| graph.contains(t))
+    );
+}

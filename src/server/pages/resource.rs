@@ -25,7 +25,7 @@ pub struct Group {
 }
 
 /// One membership in a table.
-pub struct MemberRow {
+pub(crate) struct MemberRow {
     /// The member (on an organisation's page) or the organisation (on a member's page).
     pub who: Val,
     /// The role.

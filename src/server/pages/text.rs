@@ -130,7 +130,7 @@ pub struct Text {
 }
 
 /// English.
-pub static EN: Text = Text {
+pub(crate) static EN: Text = Text {
     other_lang: "it",
     other_lang_name: "Italiano",
     skip: "Skip to the content",

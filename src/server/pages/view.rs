@@ -37,7 +37,7 @@ impl Names {
     }
 
     /// The language of the label [`Names::pick`] gives for English ("" when untagged).
-    pub fn first_tag(&self) -> Option<&str> {
+    pub(crate) fn first_tag(&self) -> Option<&str> {
         if self.0.contains_key("en") {
             return Some("en");
         }
@@ -86,7 +86,7 @@ impl askama::filters::HtmlSafe for ScriptJson {}
 /// One value shown on a page: a link, or text with an optional language tag; `parts` are the
 /// statements of a node that has no page of its own (a membership's `#during`), flattened.
 #[derive(Debug, Clone, Default)]
-pub struct Val {
+pub(crate) struct Val {
     /// Where the value links to, if anywhere.
     pub href: Option<String>,
     /// What is shown.
@@ -131,7 +131,7 @@ pub fn href(p: &Served, iri: &str) -> Option<String> {
 }
 
 /// `(kind, slug)` of a resource published here.
-pub fn kind_and_slug<'a>(p: &Served, iri: &'a str) -> Option<(&'a str, &'a str)> {
+pub(crate) fn kind_and_slug<'a>(p: &Served, iri: &'a str) -> Option<(&'a str, &'a str)> {
     let local = format!("{}id/", p.base().as_str());
     iri.strip_prefix(&local)?.split_once('/')
 }
@@ -156,7 +156,12 @@ pub fn link(p: &Served, iri: &str, labels: Option<&Names>, lang: Lang) -> Val {
 }
 
 /// A literal or link for a term.
-pub fn term_val(p: &Served, term: &Term, labels: &HashMap<NamedNode, Names>, lang: Lang) -> Val {
+pub(crate) fn term_val(
+    p: &Served,
+    term: &Term,
+    labels: &HashMap<NamedNode, Names>,
+    lang: Lang,
+) -> Val {
     match term {
         Term::NamedNode(n) => link(p, n.as_str(), labels.get(n), lang),
         Term::Literal(l) => Val {
@@ -169,7 +174,7 @@ pub fn term_val(p: &Served, term: &Term, labels: &HashMap<NamedNode, Names>, lan
 }
 
 /// The `rdfs:label`s of the (embedded) ontology: properties and classes, reti's and reused ones.
-pub fn ontology_labels() -> HashMap<NamedNode, Names> {
+pub(crate) fn ontology_labels() -> HashMap<NamedNode, Names> {
     let mut out: HashMap<NamedNode, Names> = HashMap::new();
     for t in crate::query::ontology()
         .iter()
@@ -188,7 +193,7 @@ pub fn ontology_labels() -> HashMap<NamedNode, Names> {
 
 /// The label of a property or class, from the ontology, with fallbacks for the few RDF terms
 /// it does not label.
-pub fn term_label(
+pub(crate) fn term_label(
     p: &Served,
     onto: &HashMap<NamedNode, Names>,
     iri: &NamedNode,
@@ -229,7 +234,7 @@ pub fn human_size_in(bytes: u64, lang: Lang) -> String {
 }
 
 /// A SPARQL JSON results document as a table: variables, then rows of cells.
-pub struct ResultTable {
+pub(crate) struct ResultTable {
     /// Column names.
     pub vars: Vec<String>,
     /// Rows of cells, in column order (an unbound cell is empty text).
@@ -239,7 +244,7 @@ pub struct ResultTable {
 }
 
 /// Reads SPARQL JSON results; `None` if `bytes` are not such a document.
-pub fn result_table(p: &Served, bytes: &[u8]) -> Option<ResultTable> {
+pub(crate) fn result_table(p: &Served, bytes: &[u8]) -> Option<ResultTable> {
     let doc: serde_json::Value = serde_json::from_slice(bytes).ok()?;
     if let Some(b) = doc.get("boolean").and_then(serde_json::Value::as_bool) {
         return Some(ResultTable {
