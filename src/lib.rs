@@ -18,6 +18,7 @@
 //! - [`store`] holds the quads (in memory, sorted once, then only read; or on disk), [`build`]
 //!   makes it and [`validate`] checks it against the SHACL shapes;
 //! - [`export`] serialises it deterministically; [`query`] asks it (or a remote store) questions;
+//!   [`search`] finds its resources by name;
 //!   [`catalog`] describes it (DCAT-AP, VoID);
 //! - [`publication`] is what one build publishes, which [`server`] serves, [`push`] sends to a
 //!   triple store and [`site`] writes as a static website; [`cli`] is the command line.
@@ -51,6 +52,8 @@ pub mod build;
 pub mod export;
 
 pub mod query;
+
+pub mod search;
 
 pub mod catalog;
 

@@ -124,6 +124,8 @@ pub struct Publication {
     pub queries: Vec<StoredQuery>,
     /// The counts and facts of the VoID description and the catalog.
     pub statistics: catalog::Statistics,
+    /// Every label of the published resources, for `/search`.
+    pub search: crate::search::Index,
     /// The catalog's documents, made the first time one is asked for (after [`Publication::
     /// keep_date`], if the caller keeps a previous build's date).
     catalog: OnceLock<catalog::Documents>,
@@ -157,7 +159,9 @@ impl Publication {
             },
             Backend::Remote(_) => catalog::statistics(&dataset)?,
         };
+        let search = crate::search::Index::build(&dataset, options.base.as_str())?;
         Ok(Self {
+            search,
             dataset,
             config: options.config.clone(),
             dumps,
@@ -183,6 +187,7 @@ impl Publication {
             RemoteEndpoint::new(&remote.endpoint, remote.timeout).map_err(BackendError::from)?;
         let dataset = Backend::Remote(Remote::connect(endpoint, Some(options.base.clone()))?);
         let statistics = catalog::statistics(&dataset)?;
+        let search = crate::search::Index::build(&dataset, options.base.as_str())?;
         // what the store holds, as far as counts tell
         let summary = dataset.summary();
         let counts = format!("{} {:?} {:?}", summary.triples, summary.graphs, statistics);
@@ -191,6 +196,7 @@ impl Publication {
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         Ok(Self {
+            search,
             dataset,
             config: options.config.clone(),
             dumps: Vec::new(),

@@ -36,6 +36,17 @@ pub async fn catalog(
     asked: Negotiation,
 ) -> Response {
     let p = state.current();
+    if wants_page(&headers, asked.format()) {
+        let first = p.url("catalog");
+        return page(
+            &headers,
+            &p,
+            &asked,
+            "catalog",
+            &p.catalog().catalog,
+            &first,
+        );
+    }
     rdf_response(
         &headers,
         asked.format(),
@@ -52,7 +63,45 @@ pub async fn void(
     asked: Negotiation,
 ) -> Response {
     let p = state.current();
+    if wants_page(&headers, asked.format()) {
+        let first = p.url("catalog#dataset");
+        return page(&headers, &p, &asked, "void", &p.catalog().void, &first);
+    }
     rdf_response(&headers, asked.format(), &p, "void", &p.catalog().void)
+}
+
+/// Whether a page for people is asked for: `?format=html`, or a browser's `Accept` without
+/// `?format=` (RDF clients and `Accept: */*` keep getting Turtle).
+fn wants_page(headers: &HeaderMap, format: Option<&str>) -> bool {
+    match format {
+        Some(f) => f == "html",
+        None => negotiate::prefers_html(headers),
+    }
+}
+
+/// The catalog's or VoID's triples as a page (see [`super::pages::described_page`]).
+fn page(
+    headers: &HeaderMap,
+    p: &Served,
+    asked: &Negotiation,
+    what: &str,
+    triples: &[Triple],
+    first: &str,
+) -> Response {
+    let lang = asked.lang;
+    let html = super::pages::described_page(p, lang, triples, first, what == "void");
+    let digest = crate::support::digest::hex(&Sha256::digest(html.as_bytes()));
+    let etag = p.etag(&format!("{what}-html-{}-{}", lang.tag(), &digest[..16]));
+    let mut r = vary_accept(cacheable(
+        headers,
+        p,
+        etag,
+        &Repr::Html.content_type(),
+        html,
+    ));
+    r.headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept-Language"));
+    r
 }
 
 /// `GET /ontology`: HTML for browsers, the ontology's Turtle (verbatim), JSON-LD, RDF/XML or

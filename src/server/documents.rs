@@ -6,10 +6,11 @@ use super::negotiate::{self, Repr};
 use super::{AppState, Served, cacheable, error_page, pages, vary_accept, write_graph};
 use crate::rdf::KINDS;
 use crate::server::negotiate::Negotiation;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::NamedNode;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Formats of a document, in the order offered to a client that accepts anything.
@@ -56,6 +57,7 @@ pub async fn redirect(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, slug)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let published = state.current();
     match resource(&published, &headers, &kind, &slug).await {
@@ -67,7 +69,16 @@ pub async fn redirect(
         Ok(r) => r,
         Err(response) => return *response,
     };
-    let location = published.url(&format!("doc/{kind}/{slug}.{}", repr.extension()));
+    let mut location = published.url(&format!("doc/{kind}/{slug}.{}", repr.extension()));
+    // the page asked for in a language is that language's page
+    if repr == Repr::Html
+        && let Some(lang) = params
+            .get("lang")
+            .filter(|l| matches!(l.as_str(), "en" | "it"))
+    {
+        location.push_str("?lang=");
+        location.push_str(lang);
+    }
     let mut response = (StatusCode::SEE_OTHER, format!("See {location}\n")).into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, v);

@@ -29,10 +29,12 @@ mod lifecycle;
 pub mod listen;
 pub mod negotiate;
 mod pages;
+mod query_errors;
 mod query_threads;
 mod reconciliation;
 mod request_log;
 mod respond;
+mod search;
 mod sparql;
 mod stored_queries;
 pub use stored_queries::warm_up;
@@ -65,7 +67,7 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
 pub use documents::DOCUMENT_FORMATS;
-pub use pages::static_sparql_page;
+pub use pages::{ASSETS, static_sparql_page};
 pub use stored_queries::StoredQuery;
 
 /// A publication as the server serves it: with the caches of what requests computed from it,
@@ -245,6 +247,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/ontology", get(catalog::ontology))
         .route("/context.jsonld", get(catalog::context))
         .route("/assets/{file}", get(pages::asset))
+        .route("/search", get(search::search))
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))

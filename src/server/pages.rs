@@ -5,9 +5,14 @@
 //! Every page is made from the immutable [`Served`] content, so a page never mixes two
 //! builds.
 
+mod catalog_page;
 mod resource;
+mod search;
 mod text;
 mod view;
+
+pub use catalog_page::described_page;
+pub use search::{kind_name, search_page};
 
 use super::negotiate::Lang;
 use super::{Served, StoredQuery};
@@ -34,6 +39,10 @@ struct Chrome {
     active: &'static str,
     /// Whether the page honours `?lang=`, so a link can switch language.
     lang_switch: bool,
+    /// What the header's search box holds (the search of a results page).
+    search: String,
+    /// Where the language switch leads: this page in the other language.
+    lang_href: String,
 }
 
 impl Chrome {
@@ -57,8 +66,15 @@ impl Chrome {
             site,
             active,
             lang_switch,
+            search: String::new(),
+            lang_href: format!("?lang={}", text::text(lang).other_lang),
         }
     }
+}
+
+/// Where a link to a resource's page points (see [`view::href`]).
+pub fn doc_href(p: &Served, iri: &str) -> Option<String> {
+    view::href(p, iri)
 }
 
 fn render(template: &impl Template) -> String {
@@ -74,7 +90,8 @@ fn render(template: &impl Template) -> String {
 struct NetworkRow {
     link: Val,
     founded: String,
-    members: usize,
+    /// The number of members, written as the language writes numbers.
+    members: String,
 }
 
 #[derive(Template)]
@@ -135,7 +152,7 @@ fn networks(p: &Served, lang: Lang) -> Result<Vec<NetworkRow>, BackendError> {
             NetworkRow {
                 link: view::link(p, n.as_str(), Some(&labels), lang),
                 founded: years.join(", "),
-                members,
+                members: text::number(lang, members as u64),
             }
         })
         .collect();
@@ -151,7 +168,7 @@ pub async fn home(
 ) -> Response {
     let p = state.current();
     let lang = asked.lang;
-    let chrome = Chrome::new(Some(&p), lang, "", "home", false);
+    let chrome = Chrome::new(Some(&p), lang, "", "home", true);
     let description = match lang {
         Lang::It if !p.config.description_it.is_empty() => p.config.description_it.clone(),
         _ => p.config.description.clone(),
@@ -207,32 +224,101 @@ pub async fn home(
 // ---------------------------------------------------------------------------------------------
 // Assets
 
-const STYLE_CSS: &str = include_str!("../../assets/style.css");
-const QUERY_JS: &str = include_str!("../../assets/query.js");
-
-/// `GET /assets/{file}`.
-pub(crate) async fn asset(Path(file): Path<String>) -> Response {
-    let (body, content_type) = match file.as_str() {
-        "style.css" => (STYLE_CSS, "text/css; charset=utf-8"),
-        "query.js" => (QUERY_JS, "text/javascript; charset=utf-8"),
-        _ => {
-            return (
-                StatusCode::NOT_FOUND,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "no such asset\n",
-            )
-                .into_response();
-        }
-    };
+/// The files under `/assets/`, built into the binary: (name, content, media type). YASGUI is
+/// vendored as its package built it (`assets/THIRD-PARTY-NOTICES.txt` gives its version and
+/// the licences of what it bundles).
+pub const ASSETS: &[(&str, &[u8], &str)] = &[
     (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        body,
-    )
-        .into_response()
+        "style.css",
+        include_bytes!("../../assets/style.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "query.js",
+        include_bytes!("../../assets/query.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "search.js",
+        include_bytes!("../../assets/search.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "query-editor.js",
+        include_bytes!("../../assets/query-editor.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "yasgui.min.js",
+        include_bytes!("../../assets/yasgui.min.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "yasgui.min.css",
+        include_bytes!("../../assets/yasgui.min.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "THIRD-PARTY-NOTICES.txt",
+        include_bytes!("../../assets/THIRD-PARTY-NOTICES.txt"),
+        "text/plain; charset=utf-8",
+    ),
+];
+
+/// `GET /assets/{file}`: from memory, with an `ETag` of its content, compressed once per build
+/// for clients that accept it (YASGUI's 1 MB script goes out as about 280 KB of gzip).
+pub async fn asset(
+    State(state): State<Arc<super::AppState>>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Response {
+    let Some((name, body, content_type)) = ASSETS.iter().find(|(name, _, _)| *name == file) else {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "no such asset\n",
+        )
+            .into_response();
+    };
+    let p = state.current();
+    let tag = asset_tag(name);
+    let mut response = super::cacheable(
+        &headers,
+        &p,
+        p.etag(&tag),
+        content_type,
+        bytes::Bytes::from_static(body),
+    );
+    let h = response.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// `asset-{name}-{digest}`: a new version of a file is a new `ETag` without a new build.
+/// Computed once per process (hashing YASGUI's megabyte at every request would cost more than
+/// sending it compressed).
+fn asset_tag(name: &str) -> String {
+    use sha2::Digest;
+    static TAGS: std::sync::LazyLock<Vec<(&'static str, String)>> =
+        std::sync::LazyLock::new(|| {
+            ASSETS
+                .iter()
+                .map(|(name, body, _)| {
+                    let digest = crate::support::digest::hex(&sha2::Sha256::digest(body));
+                    (*name, format!("asset-{name}-{}", &digest[..12]))
+                })
+                .collect()
+        });
+    TAGS.iter()
+        .find(|(n, _)| *n == name)
+        .map_or_else(|| format!("asset-{name}"), |(_, tag)| tag.clone())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +380,9 @@ pub(crate) fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> Strin
         })).collect::<Vec<_>>(),
         "base": p.base().as_str(),
         "prefixes": p.base().prefixes(),
+        "selected": selected.map(|q| q.name.as_str()),
+        "classes": vocabulary(true),
+        "properties": vocabulary(false),
     });
     let t = text::text(lang);
     render(&QueryPage {
@@ -303,6 +392,33 @@ pub(crate) fn query_page(p: &Served, lang: Lang, example: Option<&str>) -> Strin
         text,
         data: ScriptJson::new(&data),
     })
+}
+
+/// The ontology's classes (or properties), for the editor's completions: reti's own terms and
+/// the ones it reuses, so that nothing needs to be looked up elsewhere.
+fn vocabulary(classes: bool) -> Vec<String> {
+    use oxigraph::model::vocab::{rdf, rdfs};
+    const OWL: &str = "http://www.w3.org/2002/07/owl#";
+    let mut out: Vec<String> = crate::rdf::ontology()
+        .unwrap_or_default()
+        .iter()
+        .filter(|t| t.predicate == rdf::TYPE)
+        .filter_map(|t| {
+            let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) = (&t.subject, &t.object)
+            else {
+                return None;
+            };
+            let class = o.as_str() == rdfs::CLASS.as_str() || o.as_str() == format!("{OWL}Class");
+            let property = o.as_str() == rdf::PROPERTY.as_str()
+                || ["ObjectProperty", "DatatypeProperty", "AnnotationProperty"]
+                    .iter()
+                    .any(|k| o.as_str() == format!("{OWL}{k}"));
+            (if classes { class } else { property }).then(|| s.as_str().to_owned())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[derive(Template)]
@@ -331,7 +447,7 @@ struct QueriesPage<'a> {
 pub(crate) fn queries_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
     render(&QueriesPage {
-        chrome: Chrome::new(Some(p), lang, t.queries_title, "queries", false),
+        chrome: Chrome::new(Some(p), lang, t.queries_title, "queries", true),
         queries: &p.queries,
     })
 }
@@ -342,6 +458,8 @@ struct StoredQueryPage<'a> {
     chrome: Chrome,
     q: &'a StoredQuery,
     table: Option<ResultTable>,
+    /// "1 row", "12 rows".
+    rows_text: String,
     raw: String,
 }
 
@@ -358,7 +476,14 @@ pub(crate) fn stored_query_page(
     } else {
         String::new()
     };
+    let t = text::text(lang);
     render(&StoredQueryPage {
+        rows_text: text::count(
+            lang,
+            table.as_ref().map_or(0, |t| t.rows.len()),
+            t.row_one,
+            t.rows,
+        ),
         chrome: Chrome::new(Some(p), lang, q.title.clone(), "queries", true),
         q,
         table,
@@ -372,8 +497,12 @@ pub(crate) fn stored_query_page(
 struct DumpRow {
     name: String,
     media_type: String,
-    bytes: usize,
+    /// The exact size, grouped as the language writes numbers.
+    bytes: String,
+    /// The size in KiB/MiB, as the language writes decimals.
     human: String,
+    /// Triples (quads, for formats that keep the graphs), grouped.
+    statements: String,
     sha256: String,
     named_graphs: bool,
 }
@@ -385,32 +514,79 @@ struct DumpsPage {
     dumps: Vec<DumpRow>,
     modified: String,
     modified_iso: String,
+    licence: Val,
 }
 
-/// The dumps.
-pub(crate) fn dumps_page(p: &Served, lang: Lang) -> String {
+/// The dumps: each file's size, statements and checksum, the licence, and where the catalog
+/// describes them.
+pub fn dumps_page(p: &Served, lang: Lang) -> String {
     let t = text::text(lang);
+    let summary = p.dataset.summary();
     let dumps = p
         .dumps
         .iter()
-        .map(|d| DumpRow {
-            name: d.name.clone(),
-            media_type: if d.compressed {
-                format!("{} + gzip", d.format.media_type())
+        .map(|d| {
+            let statements = if d.format.keeps_graphs() {
+                summary.quads
             } else {
-                d.format.media_type().to_owned()
-            },
-            bytes: d.size as usize,
-            human: view::human_size(d.size as usize),
-            sha256: d.sha256.clone(),
-            named_graphs: d.format.keeps_graphs(),
+                summary.triples
+            };
+            DumpRow {
+                name: d.name.clone(),
+                media_type: if d.compressed {
+                    format!("{} + gzip", d.format.media_type())
+                } else {
+                    d.format.media_type().to_owned()
+                },
+                bytes: text::number(lang, d.size),
+                human: view::human_size_in(d.size, lang),
+                statements: text::number(lang, statements as u64),
+                sha256: d.sha256.clone(),
+                named_graphs: d.format.keeps_graphs(),
+            }
         })
         .collect();
+    let licence_name = match lang {
+        Lang::It => p.config.licence_name_it.clone(),
+        Lang::En => p.config.licence_name.clone(),
+    }
+    .or_else(|| licence_name(&p.config.licence, lang).map(str::to_owned))
+    .unwrap_or_else(|| p.config.licence.clone());
+    let mut licence = view::link(p, &p.config.licence, None, lang);
+    licence.text = licence_name;
     render(&DumpsPage {
-        chrome: Chrome::new(Some(p), lang, t.dumps_title, "dumps", false),
+        chrome: Chrome::new(Some(p), lang, t.dumps_title, "dumps", true),
         dumps,
         modified: httpdate::fmt_http_date(p.modified),
         modified_iso: super::iso_8601(p.modified),
+        licence,
+    })
+}
+
+/// The name of a licence the catalog knows, in `lang`.
+fn licence_name(iri: &str, lang: Lang) -> Option<&'static str> {
+    let it = lang == Lang::It;
+    let iri = iri.trim_end_matches('/').replace("http://", "https://");
+    Some(match iri.as_str() {
+        "https://creativecommons.org/licenses/by/4.0" => {
+            if it {
+                "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)"
+            } else {
+                "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+            }
+        }
+        "https://creativecommons.org/licenses/by-sa/4.0" => {
+            if it {
+                "Creative Commons Attribuzione - Condividi allo stesso modo 4.0 (CC BY-SA 4.0)"
+            } else {
+                "Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)"
+            }
+        }
+        "https://creativecommons.org/publicdomain/zero/1.0" => "CC0 1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0" => {
+            "Open Data Commons Open Database License (ODbL) 1.0"
+        }
+        _ => return None,
     })
 }
 
@@ -585,7 +761,8 @@ struct ReportFigure {
 struct ReportNetwork {
     name: String,
     href: String,
-    members: u64,
+    /// "1 member listed", "12 members listed".
+    members: String,
     figures: Vec<ReportFigure>,
 }
 
@@ -619,15 +796,19 @@ pub(crate) fn report_page(p: &Served, report: &crate::query::report::Report, lan
         .map(|n| ReportNetwork {
             name: n.name.clone(),
             href: view::href(p, n.network.as_str()).unwrap_or_default(),
-            members: n.members,
+            members: text::count(lang, n.members as usize, t.member_one, t.member_many),
             figures: n
                 .figures
                 .iter()
                 .map(|f| ReportFigure {
                     measure: f.measure.clone(),
-                    stated: format!("{}{}", if f.lower_bound { "> " } else { "" }, f.value),
+                    stated: format!(
+                        "{}{}",
+                        if f.lower_bound { "> " } else { "" },
+                        text::number(lang, f.value)
+                    ),
                     source: said(&f.said),
-                    verdict: f.verdict(),
+                    verdict: text::numbers_in(lang, &f.verdict()),
                     agrees: f.agrees() == Some(true),
                 })
                 .collect(),
@@ -639,7 +820,11 @@ pub(crate) fn report_page(p: &Served, report: &crate::query::report::Report, lan
         .map(|d| ReportDisagreement {
             subject: d.subject_name.clone(),
             about: d.about.clone(),
-            claims: d.claims.iter().map(|(v, s)| (v.clone(), said(s))).collect(),
+            claims: d
+                .claims
+                .iter()
+                .map(|(v, s)| (text::numbers_in(lang, v), said(s)))
+                .collect(),
         })
         .collect();
     render(&ReportPage {

@@ -446,7 +446,11 @@ fn parse_checked(published: &Served, text: &str) -> Result<Query, ApiError> {
             } else {
                 Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    format!("the query is not valid SPARQL: {e}"),
+                    super::query_errors::explain(
+                        text,
+                        &e.to_string(),
+                        &published.base().prefixes(),
+                    ),
                 ))
             }
         }

@@ -353,7 +353,7 @@ async fn render(
     };
     site.save("/", "text/html", Name::File("index.html"))
         .await?;
-    for asset in ["style.css", "query.js"] {
+    for (asset, _, _) in crate::server::ASSETS {
         let path = format!("/assets/{asset}");
         site.save(&path, "*/*", Name::File(&path[1..])).await?;
     }

@@ -128,7 +128,8 @@ fn choices() -> Vec<Choice> {
         ("any", WILDCARD),
     ];
     vec![
-        // documents, the report, the ontology: Turtle, HTML, JSON-LD, N-Triples, RDF/XML
+        // documents, the catalog, VoID, the report, the ontology: Turtle, HTML, JSON-LD,
+        // N-Triples, RDF/XML
         accept_choice(
             "doc",
             &[TURTLE, HTML, JSONLD, NTRIPLES, RDFXML],
@@ -137,15 +138,6 @@ fn choices() -> Vec<Choice> {
             "none",
         ),
         format_choice("doc_format", &DOC_FORMAT_NAMES, "doc", "none"),
-        // the catalog and VoID: no HTML
-        accept_choice(
-            "rdf",
-            &[TURTLE, RDFXML, JSONLD, NTRIPLES],
-            "ttl",
-            "ttl",
-            "none",
-        ),
-        format_choice("rdf_format", &DOC_FORMAT_NAMES, "rdf", "none"),
         // listings: HTML for browsers, JSON otherwise
         accept_choice(
             "list",
@@ -344,20 +336,8 @@ location ~ "^/queries/(?<reti_query_name>[a-z0-9-]+)$" {{
               =404;
 }}
 
-# the catalog and VoID (RDF only), the ontology and the report (HTML too)
-location = /catalog {{
-    add_header Vary Accept always;
-    add_header Access-Control-Allow-Origin * always;
-    if ($reti_rdf_format = none) {{ return 406; }}
-    try_files /catalog.$reti_rdf_format =404;
-}}
-location = /.well-known/void {{
-    add_header Vary Accept always;
-    add_header Access-Control-Allow-Origin * always;
-    if ($reti_rdf_format = none) {{ return 406; }}
-    try_files /.well-known/void.$reti_rdf_format =404;
-}}
-location ~ "^/(?<reti_page>ontology|report)$" {{
+# the catalog, VoID, the ontology and the report: pages for people, RDF for machines
+location ~ "^/(?<reti_page>catalog|\.well-known/void|ontology|report)$" {{
     add_header Vary "Accept, Accept-Language" always;
     add_header Access-Control-Allow-Origin * always;
     if ($reti_doc_format = none) {{ return 406; }}
@@ -523,21 +503,11 @@ pub fn apache_conf(base: &str, sparql_endpoint: Option<&str>) -> String {
         );
     }
     out.push_str(
-        "\n# the catalog and VoID (RDF only), the ontology and the report (HTML too)\n\
-         RewriteCond %{ENV:RETI_RDF_FORMAT} =none\n\
-         RewriteRule ^(catalog|\\.well-known/void)$ - [R=406,L,E=RETI_VARY:1]\n",
+        "\n# the catalog, VoID, the ontology and the report: pages for people, RDF for machines\n\
+         RewriteCond %{ENV:RETI_DOC_FORMAT} =none\n\
+         RewriteRule ^(catalog|\\.well-known/void|ontology|report)$ - [R=406,L,E=RETI_VARY:1]\n",
     );
-    try_file(
-        &mut out,
-        "^(catalog|\\.well-known/void)$",
-        "$1.%{ENV:RETI_RDF_FORMAT}",
-        false,
-    );
-    out.push_str(
-        "RewriteCond %{ENV:RETI_DOC_FORMAT} =none\n\
-         RewriteRule ^(ontology|report)$ - [R=406,L,E=RETI_VARY:1]\n",
-    );
-    let page = "^(ontology|report)$";
+    let page = "^(catalog|\\.well-known/void|ontology|report)$";
     try_file(&mut out, page, "_lang/it/$1.%{ENV:RETI_DOC_FORMAT}", true);
     try_file(&mut out, page, "$1.%{ENV:RETI_DOC_FORMAT}", false);
     out.push_str("RewriteRule ^(catalog|\\.well-known/void|ontology|report)$ - [R=404,L]\n\n");

@@ -1,12 +1,16 @@
-// A real browser through reti's pages: home → a network → a city, by clicking; the query page
-// runs a stored query and shows its results as a table; the phone layout does not overflow.
+// A real browser through reti's pages, with the network cut off (any request to another origin
+// is blocked and fails the run): home → a network → a city, by clicking; the query page
+// (YASGUI) runs three queries with highlighting, an error marker on the right line, sorting,
+// paging and a share link reopened; the search box suggests as one types; no kind of page
+// scrolls sideways at 390 px; axe-core finds no violation of any impact on any kind of page at
+// 1280 and 390 px.
 //
 //   node browser.mjs http://127.0.0.1:PORT/ [--screenshots DIR]
 //
 // Starts nothing but Chromium: the server is given. Prints "N passed, N failed" last and exits
 // non-zero when anything failed.
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -19,6 +23,7 @@ if (!base) {
   process.exit(2);
 }
 const url = (path) => new URL(path, base).toString();
+const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 
 let passed = 0;
@@ -48,7 +53,7 @@ try {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ],
     locale: "en-GB",
-    viewport: { width: 1200, height: 900 },
+    viewport: { width: 1280, height: 900 },
   });
 } catch (e) {
   console.log(`FAIL launching ${executablePath}: ${e.message}`);
@@ -117,66 +122,201 @@ await check("embedded JSON-LD parses in the browser", async () => {
   expect(doc["@type"] === "Organization" && doc.member.length === 8, "Organization with 8 members");
 });
 
-await check("query page: pick a stored query, Run, results table", async () => {
-  await page.goto(url("/sparql"));
-  await page.selectOption("#stored", "turin-offices");
-  const text = await page.inputValue("#query");
-  expect(text.includes("# title: The offices Turin holds"), "the textarea holds the stored query");
-  await page.getByRole("button", { name: "Run" }).click();
-  await page.waitForSelector("table.results tbody tr");
-  const header = (await page.locator("table.results thead th").allTextContents()).map((c) => c.trim());
+
+// YASGUI: the editor's text, its query run, its results table
+const editorText = (p) => p.evaluate(() => window.retiYasgui.getTab().getQuery());
+async function setQuery(p, q) {
+  await p.evaluate((text) => { window.retiYasgui.getTab().setQuery(text); return true; }, q);
+}
+async function runQuery(p) {
+  await p.locator(".yasqe_queryButton").click();
+  await p.waitForSelector(".yasr_response_chip");
+  await p.waitForFunction(() => !document.querySelector(".yasqe_queryButton.busy"));
+}
+const columnCells = (p, col) =>
+  p.locator(`.yasr table.dataTable tbody tr td:nth-child(${col + 1})`).allTextContents();
+
+await check("query page is YASGUI: a stored query, highlighted, run, in a table", async () => {
+  await page.goto(url("/sparql?example=turin-offices"));
+  await page.waitForSelector("#yasgui .yasqe .CodeMirror");
+  expect(await page.locator("#query-form").isHidden(), "the plain form steps aside");
+  expect((await editorText(page)).includes("# title: The offices Turin holds"), "the stored query is in the editor");
+  // highlighting: keywords, variables and prefixed names are tokens of their own
+  const keywords = await page.locator(".yasqe .cm-keyword").allTextContents();
+  expect(keywords.some((k) => k.toUpperCase() === "SELECT"), `SELECT highlighted: ${keywords}`);
+  expect((await page.locator(".yasqe .cm-variable-2, .yasqe .cm-atom").count()) > 0, "variables highlighted");
+  await runQuery(page);
+  const header = (await page.locator(".yasr table.dataTable thead th .dt-column-title").allTextContents()).map((c) => c.trim()).slice(1);
   expect(header.join(",") === "organization,organizationLabel,office,officeLabel", `columns: ${header}`);
-  const rows = await page.locator("table.results tbody tr").allTextContents();
+  const rows = await page.locator(".yasr table.dataTable tbody tr").allTextContents();
   expect(rows.length >= 4, `at least 4 offices, got ${rows.length}`);
   expect(rows.some((r) => r.includes("Presidency")), "GAI presidency");
-  expect(rows.some((r) => r.includes("BJCEM")), "BJCEM's general secretariat");
-  const csv = await page.getByRole("link", { name: "CSV" }).getAttribute("href");
-  expect(csv === "/queries/turin-offices?format=csv", `CSV link: ${csv}`);
-  const response = await page.request.get(url(csv));
-  expect(response.ok() && (await response.text()).startsWith("organization,"), "CSV download");
+  // the stored queries are offered in the editor too
+  await page.selectOption("#stored-editor", "networks-of-a-city");
+  expect((await editorText(page)).includes("networks-of-a-city") || (await editorText(page)).includes("# title:"), "stored query loaded");
 });
 
-await check("query page: an edited query runs, errors are shown, CONSTRUCT shows Turtle", async () => {
-  await page.goto(url("/sparql?example=networks-of-a-city"));
-  await page.fill("#query", "SELECT ?n WHERE { ?n a <https://w3id.org/reti/ontology#Network> } ORDER BY ?n");
-  await page.getByRole("button", { name: "Run" }).click();
-  await page.waitForSelector("table.results tbody tr");
-  expect((await page.locator("table.results tbody tr").count()) === 5, "5 networks");
-  const json = await page.getByRole("link", { name: "JSON" }).getAttribute("href");
-  expect(json.startsWith("/sparql?query=") && json.endsWith("&format=json"), `JSON link: ${json}`);
-  await page.fill("#query", "SELECT ?x WHERE { ?x ");
-  await page.getByRole("button", { name: "Run" }).click();
-  await page.waitForSelector("#error:not([hidden])");
-  expect((await page.locator("#error").textContent()).includes("not valid SPARQL"), "syntax error shown");
-  await page.fill("#query", "CONSTRUCT { ?n a <https://w3id.org/reti/ontology#Network> } WHERE { ?n a <https://w3id.org/reti/ontology#Network> }");
-  await page.getByRole("button", { name: "Run" }).click();
-  await page.waitForSelector("#results pre");
-  expect((await page.locator("#results pre").textContent()).includes("uccn"), "Turtle shown");
+await check("query page: sorting and paging a large result", async () => {
+  await setQuery(page, "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 120");
+  await runQuery(page);
+  await page.waitForSelector(".yasr .dt-info");
+  const info = await page.locator(".yasr .dt-info").textContent();
+  expect(/of 120 entries/.test(info), `120 rows, paged: ${info}`);
+  const firstPage = await columnCells(page, 2);
+  expect(firstPage.length === 50, `a page of 50 rows, got ${firstPage.length}`);
+  await page.locator(".yasr .dt-paging-button.next").click();
+  const secondPage = await columnCells(page, 2);
+  expect(secondPage.length === 50 && secondPage[0] !== firstPage[0], "the next page shows other rows");
+  expect(/51 to 100 of 120/.test(await page.locator(".yasr .dt-info").textContent()), "page 2 of 3");
+  // sort by the subject: ascending, then descending
+  const subjectHeader = page.locator(".yasr table.dataTable thead th").nth(1);
+  const sortedAs = (dir) => page.waitForFunction((d) =>
+    document.querySelectorAll(".yasr table.dataTable thead th")[1].getAttribute("aria-sort") === d, dir);
+  const outOfOrder = (xs) => xs.findIndex((x, i) => i > 0 && xs[i - 1].toLowerCase() > x.toLowerCase());
+  await subjectHeader.click();
+  await sortedAs("ascending");
+  // the table orders IRIs by the IRI, which a cell shows shortened and links to
+  const subjects = () => page.locator(".yasr table.dataTable tbody tr td:nth-child(2) a").evaluateAll((as) => as.map((a) => a.href));
+  const asc = await subjects();
+  expect(asc.length === 50 && outOfOrder(asc) < 0, `sorted ascending: ${asc.slice(Math.max(0, outOfOrder(asc) - 1), outOfOrder(asc) + 1)}`);
+  await subjectHeader.click();
+  await sortedAs("descending");
+  const desc = await subjects();
+  expect(outOfOrder([...desc].reverse()) < 0 && desc[0].toLowerCase() > asc[0].toLowerCase(), `sorted descending: ${desc.slice(0, 3)}`);
 });
 
-await check("the 'query this resource' link prefills the query page", async () => {
+await check("query page: a syntax error is marked on its line; a share link reopens the query", async () => {
+  const bad = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?x\nWHERE {\n  ?x skos:prefLabel ?l ]\n}\n";
+  await setQuery(page, bad);
+  await page.waitForSelector(".yasqe .parseErrorIcon");
+  const line = await page.evaluate(() => {
+    const icon = document.querySelector(".yasqe .parseErrorIcon");
+    const wrapper = icon.closest(".CodeMirror-gutter-wrapper");
+    return wrapper.querySelector(".CodeMirror-linenumber").textContent.trim();
+  });
+  expect(line === "4", `error marked on line ${line}, not 4`);
+  expect((await page.locator(".yasqe .parseErrorIcon").count()) === 1, "one marker");
+  // a third query, then its address in a fresh page
+  const q = "SELECT ?network (COUNT(?m) AS ?members)\nWHERE { ?m <http://www.w3.org/ns/org#organization> ?network }\nGROUP BY ?network\nORDER BY DESC(?members)";
+  await setQuery(page, q);
+  await runQuery(page);
+  expect((await page.locator(".yasr table.dataTable tbody tr").count()) >= 5, "members per network");
+  const shared = page.url();
+  expect(shared.includes("#query="), `the address keeps the query: ${shared}`);
+  const other = await context.newPage();
+  await other.goto(shared);
+  await other.waitForSelector("#yasgui .yasqe .CodeMirror");
+  const reopened = await other.evaluate(() => window.retiYasgui.getTab().getQuery());
+  expect(reopened === q, `the share link reopens the query: ${reopened}`);
+  await other.close();
+});
+
+await check("the 'query this resource' link opens its query in the editor", async () => {
   await page.goto(url("/doc/place/turin"));
   await page.locator("a.query-this").click();
   await page.waitForURL(/\/sparql#query=/);
-  expect((await page.inputValue("#query")).includes("/id/place/turin>"), "prefilled");
-  await page.getByRole("button", { name: "Run" }).click();
-  await page.waitForSelector("table.results tbody tr");
-  expect((await page.locator("table.results tbody tr").count()) > 5, "Turin's statements");
+  await page.waitForSelector("#yasgui .yasqe .CodeMirror");
+  expect((await editorText(page)).includes("/id/place/turin>"), "prefilled");
+  await runQuery(page);
+  expect((await page.locator(".yasr table.dataTable tbody tr").count()) > 5, "Turin's statements");
 });
 
-await check("phone layout: nothing wider than the screen but scrolling tables", async () => {
+await check("search as you type: forli, reggio, creative", async () => {
+  await page.goto(url("/doc/network/uccn"));
+  const box = page.locator("#site-search");
+  await box.fill("fo");
+  await box.pressSequentially("rli");
+  const first = page.locator("#site-search-list li").first();
+  await first.waitFor();
+  expect((await first.textContent()).includes("Forlì"), `first suggestion: ${await first.textContent()}`);
+  expect((await box.getAttribute("aria-expanded")) === "true", "the list is announced as open");
+  await box.press("ArrowDown");
+  await box.press("Enter");
+  await page.waitForURL(/\/doc\/place\/forli$/);
+  expect((await page.locator("h1").textContent()).trim() === "Forlì", "Forlì's page");
+
+  await page.locator("#site-search").pressSequentially("reggio");
+  await page.locator("#site-search-list li", { hasText: "Reggio Emilia" }).first().click();
+  await page.waitForURL(/\/doc\/place\/reggio-emilia$/);
+
+  await page.locator("#site-search").pressSequentially("creative");
+  await page.locator("#site-search-list li", { hasText: "UNESCO Creative Cities Network" }).first().waitFor();
+  // Enter without choosing: the results page
+  await page.locator("#site-search").press("Enter");
+  await page.waitForURL(/\/search\?q=creative/);
+  const results = await page.locator("ol.search-results li a").allTextContents();
+  expect(results.includes("UNESCO Creative Cities Network"), `results: ${results}`);
+  // one letter: no suggestions
+  await page.locator("#site-search").fill("");
+  await page.locator("#site-search").pressSequentially("b");
+  await page.waitForTimeout(400);
+  expect(await page.locator("#site-search-list").isHidden(), "no suggestions after one letter");
+});
+
+// Every kind of page, for the layout and accessibility checks.
+const kinds = [
+  "/", "/?lang=it", "/doc/network/uccn", "/doc/place/turin?lang=it", "/doc/membership/uccn-turin",
+  "/doc/source/uccn-designations", "/sparql", "/queries/", "/queries/networks-of-a-city",
+  "/queries/turin-offices", "/dumps/", "/report", "/ontology", "/catalog", "/.well-known/void",
+  "/search?q=reggio", "/no/such/page",
+];
+await check("no kind of page scrolls sideways at 390 px", async () => {
   const phone = await context.newPage();
-  await phone.setViewportSize({ width: 360, height: 740 });
-  for (const path of ["/", "/doc/network/uccn", "/doc/place/turin", "/sparql", "/dumps/", "/queries/networks-of-a-city"]) {
+  await phone.setViewportSize({ width: 390, height: 844 });
+  const wide = [];
+  for (const path of kinds) {
     await phone.goto(url(path));
+    if (path === "/sparql") await phone.waitForSelector("#yasgui .yasqe .CodeMirror");
     const width = await phone.evaluate(() => document.documentElement.scrollWidth);
-    expect(width <= 360, `${path} is ${width}px wide on a 360px screen`);
+    if (width > 390) wide.push(`${path}: ${width}px`);
+    if (shots) await phone.screenshot({ path: join(shots, `phone${path.replace(/[^a-z0-9]+/gi, "-")}.png`), fullPage: true });
   }
+  // the results of a query, on a phone
+  await phone.goto(url("/sparql?example=turin-offices"));
+  await phone.waitForSelector("#yasgui .yasqe .CodeMirror");
+  await runQuery(phone);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 390) wide.push(`/sparql with results: ${width}px`);
+  // a network's members are readable on a phone: every column is on the screen
   await phone.goto(url("/doc/network/uccn"));
-  if (shots) await phone.screenshot({ path: join(shots, "uccn-phone.png"), fullPage: true });
-  await phone.goto(url("/doc/place/turin"));
-  if (shots) await phone.screenshot({ path: join(shots, "turin-phone.png"), fullPage: true });
+  const offscreen = await phone.evaluate(() =>
+    [...document.querySelectorAll("table.members td, table.members th")]
+      .filter((c) => c.getBoundingClientRect().right > window.innerWidth + 1).length);
+  expect(offscreen === 0, `${offscreen} member cells off-screen`);
   await phone.close();
+  expect(wide.length === 0, `wider than the screen: ${wide.join("; ")}`);
+});
+
+async function axeViolations(p) {
+  await p.evaluate(axeSource);
+  const result = await p.evaluate(async () =>
+    await window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.map((v) =>
+    `${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(" | ")}`);
+}
+
+await check("axe-core: no violation of any impact on any kind of page at 1280 and 390 px", async () => {
+  const found = [];
+  const p = await context.newPage();
+  for (const width of [1280, 390]) {
+    await p.setViewportSize({ width, height: 900 });
+    for (const path of kinds) {
+      await p.goto(url(path));
+      if (path === "/sparql") await p.waitForSelector("#yasgui .yasqe .CodeMirror");
+      for (const v of await axeViolations(p)) found.push(`${width}px ${path}: ${v}`);
+    }
+    // the query page with results, and with suggestions open
+    await p.goto(url("/sparql?example=turin-offices"));
+    await p.waitForSelector("#yasgui .yasqe .CodeMirror");
+    await runQuery(p);
+    for (const v of await axeViolations(p)) found.push(`${width}px /sparql with results: ${v}`);
+    await p.goto(url("/"));
+    await p.locator("#site-search").pressSequentially("torino");
+    await p.locator("#site-search-list li").first().waitFor();
+    for (const v of await axeViolations(p)) found.push(`${width}px / with suggestions: ${v}`);
+  }
+  await p.close();
+  expect(found.length === 0, `axe:\n       ${found.join("\n       ")}`);
 });
 
 await check("no script errors, nothing fetched from outside", async () => {

@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "build",
     "export",
     "query",
+    "search",
     "catalog",
     "publication",
     "server",

@@ -19,6 +19,7 @@ mod queries;
 mod remote;
 mod report;
 mod roundtrip;
+mod search;
 mod serve;
 mod server;
 mod shacl;

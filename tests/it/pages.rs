@@ -63,7 +63,7 @@ fn text(html: &str) -> String {
 /// The body rows of the first `<table class="{class}">`, as the text of their cells.
 fn table_rows(html: &str, class: &str) -> Vec<Vec<String>> {
     let start = html
-        .find(&format!("<table class=\"{class}\""))
+        .find(&format!("<table class=\"{class}"))
         .unwrap_or_else(|| panic!("no table of class {class}"));
     let table = &html[start..start + html[start..].find("</table>").expect("table end")];
     let body = &table[table.find("<tbody>").expect("tbody")..];
@@ -383,8 +383,9 @@ fn stored_queries_dumps_and_ontology_pages() {
     for d in &published.dumps {
         assert!(links(&dumps).contains(&format!("/dumps/{}", d.name)));
         assert!(
-            rows.iter()
-                .any(|r| r[0] == d.name && r[2] == d.size.to_string() && r[4] == d.sha256),
+            rows.iter().any(|r| r[0] == d.name
+                && r[2].ends_with(&format!("({} B)", spaced(d.size as usize)))
+                && r[5] == d.sha256),
             "{} row",
             d.name
         );
@@ -416,6 +417,11 @@ fn assets_are_served_with_their_types_and_nothing_else() {
     for (path, media) in [
         ("/assets/style.css", "text/css"),
         ("/assets/query.js", "text/javascript"),
+        ("/assets/search.js", "text/javascript"),
+        ("/assets/query-editor.js", "text/javascript"),
+        ("/assets/yasgui.min.js", "text/javascript"),
+        ("/assets/yasgui.min.css", "text/css"),
+        ("/assets/THIRD-PARTY-NOTICES.txt", "text/plain"),
     ] {
         let (status, headers, body) = server().block_on(get(&server().at(path), &[]));
         assert_eq!(status, 200, "{path}");
@@ -569,4 +575,291 @@ fn membership_tables_say_which_sources_state_each_membership() {
             && !chair.contains("City of Turin"),
         "{chair}"
     );
+}
+
+/// GET without following redirects (the test client follows none).
+fn get_raw(path: &str, headers: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, String) {
+    let client = crate::serve::client();
+    server().block_on(async {
+        let mut request = client.get(server().at(path));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response = request.send().await.expect("response");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.text().await.unwrap_or_default())
+    })
+}
+
+#[test]
+fn the_language_asked_for_is_kept_through_the_303() {
+    let (status, headers, _) = get_raw("/id/place/turin?lang=it", &[("Accept", BROWSER)]);
+    assert_eq!(status, 303);
+    let location = header(&headers, "location");
+    assert_eq!(location, server().at("/doc/place/turin.html?lang=it"));
+    // followed by a browser that prefers English: the Italian page
+    let it = page(
+        location
+            .trim_start_matches(&server().at(""))
+            .trim_start_matches('/'),
+        "en-GB,en;q=0.9",
+    );
+    assert!(it.contains("<html lang=\"it\">") && it.contains("<h1>Torino</h1>"));
+    // machines are not sent a language they cannot use, nor an unknown one
+    let (_, headers, _) = get_raw("/id/place/turin?lang=it", &[("Accept", "text/turtle")]);
+    assert_eq!(
+        header(&headers, "location"),
+        server().at("/doc/place/turin.ttl")
+    );
+    let (_, headers, _) = get_raw("/id/place/turin?lang=xx", &[("Accept", BROWSER)]);
+    assert_eq!(
+        header(&headers, "location"),
+        server().at("/doc/place/turin.html")
+    );
+}
+
+#[test]
+fn every_kind_of_page_has_a_language_switch() {
+    for path in [
+        "/",
+        "/dumps/",
+        "/queries/",
+        "/queries/networks-of-a-city",
+        "/sparql",
+        "/report",
+        "/ontology",
+        "/catalog",
+        "/.well-known/void",
+        "/doc/place/turin",
+    ] {
+        let en = page(path, "en");
+        assert!(
+            en.contains("href=\"?lang=it\" hreflang=\"it\" lang=\"it\">Italiano</a>"),
+            "{path}: no switch to Italian"
+        );
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let it = page(&format!("{path}{sep}lang=it"), "en");
+        assert!(
+            it.contains("<html lang=\"it\">"),
+            "{path}?lang=it is not Italian"
+        );
+        assert!(
+            it.contains("href=\"?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"),
+            "{path}: no switch back to English"
+        );
+    }
+    assert!(page("/?lang=it", "en").contains("<h2>Reti</h2>"));
+    assert!(page("/dumps/?lang=it", "en").contains("<h1>Scarica i dati</h1>"));
+}
+
+#[test]
+fn a_description_only_in_the_other_language_says_so() {
+    let it = page("/doc/network/uccn?lang=it", "it");
+    let lead = it
+        .split("<p class=\"lead\" lang=\"en\">")
+        .nth(1)
+        .expect("the English description, marked as English");
+    assert!(lead.contains("</p>\n<p class=\"note other-lang\">Disponibile solo in inglese.</p>"));
+    let en = page("/doc/network/uccn", "en");
+    assert!(!en.contains("other-lang"), "nothing to say in English");
+    assert!(en.contains("<p class=\"lead\">"));
+}
+
+#[test]
+fn numbers_and_plurals_follow_the_language() {
+    let en_html = page("/report", "en");
+    // grouped with no-break spaces, which never break a number across lines
+    assert!(en_html.contains("130\u{a0}000\u{a0}000"), "{en_html}");
+    let en = text(&en_html);
+    let it = text(&page("/report?lang=it", "it"));
+    assert!(!en.contains("(1 members listed)"), "{en}");
+    assert!(en.contains("(1 member listed)"), "{en}");
+    assert!(en.contains(" members listed)"));
+    assert!(it.contains("(1 membro elencato)"), "{it}");
+    assert!(!it.contains("(1 membri elencati)"));
+    // 130 000 000 residents, stated by a source
+    assert!(en.contains("130 000 000"), "{en}");
+    assert!(it.contains("130.000.000"), "{it}");
+    assert!(!en.contains("130000000") && !it.contains("130000000"));
+    // the home page's member counts and the downloads' sizes
+    let dumps_it = text(&page("/dumps/?lang=it", "it"));
+    assert!(dumps_it.contains(" KiB ("), "{dumps_it}");
+    let triples = crate::shipped().summary().triples as u64;
+    let grouped_it = format!("{}.{:03}", triples / 1000, triples % 1000);
+    assert!(
+        triples >= 1000 && dumps_it.contains(&grouped_it),
+        "{grouped_it} in {dumps_it}"
+    );
+}
+
+/// `n` in groups of three digits, as [`text`] shows the no-break spaces of an English page.
+fn spaced(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn downloads_give_sizes_statements_licence_checksums_and_the_catalog() {
+    let html = page("/dumps/", "en");
+    let rows = table_rows(&html, "dumps");
+    let summary = crate::shipped().summary();
+    let group = spaced;
+    let nt = rows.iter().find(|r| r[0] == "reti.nt").expect("reti.nt");
+    assert!(
+        nt[2].ends_with(" KiB") || nt[2].contains(" KiB ("),
+        "a readable size, not only bytes: {nt:?}"
+    );
+    assert!(nt[2].contains(" B)"), "and the exact bytes: {nt:?}");
+    assert_eq!(nt[3], group(summary.triples), "triples of reti.nt");
+    let nq = rows.iter().find(|r| r[0] == "reti.nq").expect("reti.nq");
+    assert_eq!(nq[3], group(summary.quads), "quads of reti.nq");
+    assert!(nt[5].len() == 64 && nt[5].chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(html.contains(
+        "rel=\"license\">Creative Commons Attribution 4.0 International (CC BY 4.0)</a>"
+    ));
+    assert!(html.contains("href=\"https://creativecommons.org/licenses/by/4.0/\""));
+    for link in ["/catalog", "/.well-known/void", "/dumps/SHA256SUMS"] {
+        assert!(links(&html).iter().any(|l| l == link), "no link to {link}");
+    }
+    // the checksum shown is the file's
+    let (_, _, sums) = server().block_on(get(&server().at("/dumps/SHA256SUMS"), &[]));
+    assert!(String::from_utf8_lossy(&sums).contains(&format!("{}  reti.nt", nt[5])));
+}
+
+#[test]
+fn the_catalog_and_void_are_pages_for_people_and_rdf_for_machines() {
+    let html = page("/catalog", "en");
+    assert!(html.contains("<h1>Catalog</h1>"));
+    assert!(html.contains("<section id=\"dataset\" class=\"described\">"));
+    // every dump's download link, the licence, the endpoint
+    for d in ["reti.ttl", "reti.nt", "reti.jsonld", "reti.nt.gz"] {
+        assert!(
+            links(&html).iter().any(|l| *l == format!("/dumps/{d}")),
+            "no download link to {d}"
+        );
+    }
+    assert!(html.contains(">licence</dt>"));
+    assert!(links(&html).iter().any(|l| l == "/catalog?format=ttl"));
+    let it = page("/catalog?lang=it", "it");
+    assert!(it.contains("<h1>Catalogo</h1>") && it.contains(">licenza</dt>"));
+    let void = page("/.well-known/void", "en");
+    assert!(void.contains("<h1>VoID description</h1>"));
+    let triples = crate::shipped().summary().triples;
+    assert!(
+        text(&void).contains(&format!("triples {}", triples / 1000)),
+        "the triple count"
+    );
+    // RDF clients still get RDF
+    for (path, accept, media) in [
+        ("/catalog", "text/turtle", "text/turtle"),
+        ("/catalog", "*/*", "text/turtle"),
+        ("/catalog", "application/rdf+xml", "application/rdf+xml"),
+        ("/.well-known/void", "text/turtle", "text/turtle"),
+        ("/catalog?format=jsonld", BROWSER, "application/ld+json"),
+    ] {
+        let (status, headers, _) =
+            server().block_on(get(&server().at(path), &[("Accept", accept)]));
+        assert_eq!(status, 200);
+        assert!(
+            header(&headers, "content-type").starts_with(media),
+            "{path} {accept}: {}",
+            header(&headers, "content-type")
+        );
+        assert!(header(&headers, "vary").contains("Accept"));
+    }
+    // linked from Home and Downloads
+    for from in ["/", "/dumps/"] {
+        let l = links(&page(from, "en"));
+        assert!(
+            l.iter().any(|x| x == "/catalog") && l.iter().any(|x| x == "/.well-known/void"),
+            "{from}"
+        );
+    }
+}
+
+#[test]
+fn yasgui_is_served_compressed_once_with_its_notices() {
+    let url = server().at("/assets/yasgui.min.js");
+    let client = crate::serve::client();
+    let fetch = |encoding: &'static str| {
+        let client = client.clone();
+        let url = url.clone();
+        server().block_on(async move {
+            let r = client
+                .get(&url)
+                .header("Accept-Encoding", encoding)
+                .send()
+                .await
+                .expect("response");
+            let headers = r.headers().clone();
+            (headers, r.bytes().await.expect("body").len())
+        })
+    };
+    let (plain_headers, plain) = fetch("identity");
+    assert!(plain > 900_000, "the whole bundle: {plain}");
+    assert!(header(&plain_headers, "etag").starts_with('"'));
+    let (headers, gzipped) = fetch("gzip");
+    assert_eq!(header(&headers, "content-encoding"), "gzip");
+    assert!(gzipped < plain / 3, "{gzipped} of {plain}");
+    let (headers, _) = fetch("gzip");
+    assert!(
+        header(&headers, "cache-status").contains("reti-compressed; hit"),
+        "{:?}",
+        header(&headers, "cache-status")
+    );
+    let (_, _, notices) =
+        server().block_on(get(&server().at("/assets/THIRD-PARTY-NOTICES.txt"), &[]));
+    let notices = String::from_utf8(notices).expect("UTF-8");
+    for needle in [
+        "@zazuko/yasgui 4.6.2",
+        "MIT",
+        "jquery",
+        "datatables.net",
+        "codemirror",
+        "dompurify",
+        "MPL-2.0 OR Apache-2.0",
+        "CC BY 4.0",
+    ] {
+        assert!(notices.contains(needle), "the notices name {needle}");
+    }
+    // the query page loads it, from here only, and keeps the plain form for browsers without
+    // JavaScript
+    let html = page("/sparql", "en");
+    for needle in [
+        "<link rel=\"stylesheet\" href=\"/assets/yasgui.min.css\">",
+        "<script src=\"/assets/yasgui.min.js\"></script>",
+        "<script src=\"/assets/query-editor.js\"></script>",
+        "<textarea id=\"query\" name=\"query\"",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"//"));
+}
+
+#[test]
+fn an_undeclared_prefix_is_named_with_the_prefixes_to_declare() {
+    let query = "SELECT ?x WHERE {\n  ?x org:memberOf ?n\n}";
+    let url = format!(
+        "{}?query={}",
+        server().at("/sparql"),
+        percent_encoding::utf8_percent_encode(query, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let (status, _, body) =
+        server().block_on(get(&url, &[("Accept", "application/sparql-results+json")]));
+    let body = String::from_utf8(body).expect("UTF-8");
+    assert_eq!(status, 400);
+    assert!(
+        body.starts_with("the query is not valid SPARQL: the prefix `org:` (line 2, column 6) is not declared; add `PREFIX org: <http://www.w3.org/ns/org#>` before the query."),
+        "{body}"
+    );
+    assert!(body.contains("\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>"));
+    assert!(!body.contains("\\u{"), "no Unicode ranges: {body}");
 }

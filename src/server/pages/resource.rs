@@ -54,6 +54,9 @@ pub struct Resource {
     pub alt: Vec<String>,
     /// The description in the reader's language (or English, or any).
     pub description: Option<String>,
+    /// The description's language when it is not the reader's (only the other language has
+    /// one): the page says so.
+    pub description_lang: Option<String>,
     /// `(label, href, media type)` of each other format.
     pub formats: Vec<(String, String, String)>,
     /// The query page prefilled with a query of this resource's triples.
@@ -226,6 +229,14 @@ pub fn build(
     };
     let descriptions = literals(iri, dcterms::DESCRIPTION);
     let description = descriptions.pick(lang).map(str::to_owned);
+    let description_lang = match descriptions.exact(lang.tag()) {
+        Some(_) => None,
+        None => description
+            .as_ref()
+            .and_then(|_| descriptions.first_tag())
+            .filter(|tag| !tag.is_empty())
+            .map(str::to_owned),
+    };
     let mut grouped: BTreeMap<NamedNode, Vec<Val>> = BTreeMap::new();
     for t in triples
         .iter()
@@ -357,6 +368,7 @@ pub fn build(
         types,
         alt,
         description,
+        description_lang,
         formats,
         query_href,
         query_json_href,

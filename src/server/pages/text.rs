@@ -58,6 +58,7 @@ pub struct Text {
     pub running: &'static str,
     pub results: &'static str,
     pub rows: &'static str,
+    pub row_one: &'static str,
     pub no_rows: &'static str,
     pub download: &'static str,
     pub query_failed: &'static str,
@@ -73,7 +74,6 @@ pub struct Text {
     // dumps
     pub report_title: &'static str,
     pub report_intro: &'static str,
-    pub report_members_listed: &'static str,
     pub report_no_figures: &'static str,
     pub report_measure: &'static str,
     pub report_stated: &'static str,
@@ -103,6 +103,30 @@ pub struct Text {
     pub ontology_download: &'static str,
     // errors
     pub back_home: &'static str,
+    pub search_title: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub search_button: &'static str,
+    pub search_none: &'static str,
+    pub search_found_as: &'static str,
+    pub search_hint: &'static str,
+    pub result_one: &'static str,
+    pub result_many: &'static str,
+    pub member_one: &'static str,
+    pub member_many: &'static str,
+    pub only_other_lang: &'static str,
+    pub triples: &'static str,
+    pub licence: &'static str,
+    pub catalog_title: &'static str,
+    pub catalog_intro: &'static str,
+    pub void_title: &'static str,
+    pub void_intro: &'static str,
+    pub for_machines: &'static str,
+    pub about_catalog: &'static str,
+    pub query_editor_hint: &'static str,
+    pub endpoint_label: &'static str,
+    pub tab_name: &'static str,
+    pub page_size: &'static str,
 }
 
 /// English.
@@ -157,6 +181,7 @@ pub(crate) static EN: Text = Text {
     running: "Running…",
     results: "Results",
     rows: "rows",
+    row_one: "row",
     no_rows: "No results.",
     download: "Download",
     query_failed: "The query failed",
@@ -170,7 +195,6 @@ pub(crate) static EN: Text = Text {
     view: "Results",
     report_title: "Reconciliation report",
     report_intro: "Each figure a source states beside what this dataset lists, and each point where two sources disagree, with both sources and their dates. A stated figure is the source's claim, not a count of the data.",
-    report_members_listed: "members listed",
     report_no_figures: "No source states a figure about this network.",
     report_measure: "Measure",
     report_stated: "Stated",
@@ -184,7 +208,7 @@ pub(crate) static EN: Text = Text {
     dumps_intro: "The whole dataset in every format, made once per build. TriG and N-Quads keep one named graph per source; the other formats give their merge.",
     file: "File",
     media_type: "Media type",
-    size: "Size (bytes)",
+    size: "Size",
     checksums: "Checksums (SHA256SUMS)",
     last_updated: "Last updated",
     named_graphs: "Named graphs",
@@ -198,6 +222,30 @@ pub(crate) static EN: Text = Text {
     comment: "Definition",
     ontology_download: "The ontology as Turtle",
     back_home: "Back to the home page",
+    search_title: "Search",
+    search_label: "Search by name",
+    search_placeholder: "A city, a network…",
+    search_button: "Search",
+    search_none: "Nothing found by that name. Try the beginning of a name, in Italian or English.",
+    search_found_as: "found as",
+    search_hint: "Type two letters or more for suggestions.",
+    result_one: "result",
+    result_many: "results",
+    member_one: "member listed",
+    member_many: "members listed",
+    only_other_lang: "Only available in Italian.",
+    triples: "Triples",
+    licence: "Licence",
+    catalog_title: "Catalog",
+    catalog_intro: "The dataset's description for open-data portals (DCAT-AP 3 and DCAT-AP_IT): what it is, who publishes it, under which licence, and every way to get it.",
+    void_title: "VoID description",
+    void_intro: "The dataset described with VoID: its size, its graphs, the vocabularies it uses, and where to query and download it.",
+    for_machines: "For machines",
+    about_catalog: "Catalog and VoID",
+    endpoint_label: "SPARQL endpoint",
+    tab_name: "Name of the tab",
+    page_size: "Rows per page",
+    query_editor_hint: "The editor highlights SPARQL, completes the dataset's prefixes, classes and properties (Ctrl+Space), marks errors, and sorts and pages the results. The address keeps the query: copy it to share it.",
 };
 
 /// Italiano.
@@ -252,6 +300,7 @@ pub static IT: Text = Text {
     running: "In esecuzione…",
     results: "Risultati",
     rows: "righe",
+    row_one: "riga",
     no_rows: "Nessun risultato.",
     download: "Scarica",
     query_failed: "La query non è riuscita",
@@ -265,7 +314,6 @@ pub static IT: Text = Text {
     view: "Risultati",
     report_title: "Rapporto di riconciliazione",
     report_intro: "Ogni dato dichiarato da una fonte accanto a ciò che questo dataset elenca, e ogni punto in cui due fonti non concordano, con entrambe le fonti e le loro date. Un dato dichiarato è un'affermazione della fonte, non un conteggio dei dati.",
-    report_members_listed: "membri elencati",
     report_no_figures: "Nessuna fonte dichiara dati su questa rete.",
     report_measure: "Grandezza",
     report_stated: "Dichiarato",
@@ -279,7 +327,7 @@ pub static IT: Text = Text {
     dumps_intro: "L'intero dataset in ogni formato, prodotto a ogni aggiornamento. TriG e N-Quads mantengono un grafo per fonte; gli altri formati ne danno l'unione.",
     file: "File",
     media_type: "Tipo di contenuto",
-    size: "Dimensione (byte)",
+    size: "Dimensione",
     checksums: "Somme di controllo (SHA256SUMS)",
     last_updated: "Ultimo aggiornamento",
     named_graphs: "Grafi con nome",
@@ -293,6 +341,30 @@ pub static IT: Text = Text {
     comment: "Definizione",
     ontology_download: "L'ontologia in Turtle",
     back_home: "Torna alla pagina iniziale",
+    search_title: "Cerca",
+    search_label: "Cerca per nome",
+    search_placeholder: "Una città, una rete…",
+    search_button: "Cerca",
+    search_none: "Nessun risultato con questo nome. Prova l'inizio di un nome, in italiano o in inglese.",
+    search_found_as: "trovato come",
+    search_hint: "Digita almeno due lettere per i suggerimenti.",
+    result_one: "risultato",
+    result_many: "risultati",
+    member_one: "membro elencato",
+    member_many: "membri elencati",
+    only_other_lang: "Disponibile solo in inglese.",
+    triples: "Triple",
+    licence: "Licenza",
+    catalog_title: "Catalogo",
+    catalog_intro: "La descrizione del dataset per i portali di dati aperti (DCAT-AP 3 e DCAT-AP_IT): che cos'è, chi lo pubblica, con quale licenza, e ogni modo per ottenerlo.",
+    void_title: "Descrizione VoID",
+    void_intro: "Il dataset descritto con VoID: le sue dimensioni, i suoi grafi, i vocabolari che usa, e dove interrogarlo e scaricarlo.",
+    for_machines: "Per le macchine",
+    about_catalog: "Catalogo e VoID",
+    endpoint_label: "Endpoint SPARQL",
+    tab_name: "Nome della scheda",
+    page_size: "Righe per pagina",
+    query_editor_hint: "L'editor evidenzia SPARQL, completa i prefissi, le classi e le proprietà del dataset (Ctrl+Spazio), segnala gli errori, e ordina e impagina i risultati. L'indirizzo conserva la query: copialo per condividerla.",
 };
 
 /// The strings for a language.
@@ -300,5 +372,89 @@ pub fn text(lang: Lang) -> &'static Text {
     match lang {
         Lang::En => &EN,
         Lang::It => &IT,
+    }
+}
+
+/// `n` with the language's digit grouping: `130,000,000`-style groups are written
+/// `130 000 000` in English (no-break spaces, as the SI writes them) and `130.000.000` in
+/// Italian.
+pub fn number(lang: Lang, n: u64) -> String {
+    let sep = match lang {
+        Lang::En => '\u{a0}',
+        Lang::It => '.',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A decimal number as the language writes it (`1.5` / `1,5`).
+pub fn decimal(lang: Lang, x: f64) -> String {
+    let s = format!("{x:.1}");
+    match lang {
+        Lang::En => s,
+        Lang::It => s.replace('.', ","),
+    }
+}
+
+/// `n` and the noun that goes with it: `1 result`, `2 results`, `1 risultato`,
+/// `1.234 risultati` (both languages take the singular for one only).
+pub fn count(lang: Lang, n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        number(lang, n as u64),
+        if n == 1 { one } else { many }
+    )
+}
+
+/// Every number in `s` of four digits or more, grouped as [`number`] does: for figures stated
+/// in sources, kept as the source gave them (`> 130000000` → `> 130 000 000`).
+pub fn numbers_in(lang: Lang, s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        match digits.parse::<u64>() {
+            Ok(n) if digits.len() >= 4 && !digits.starts_with('0') => {
+                out.push_str(&number(lang, n))
+            }
+            _ => out.push_str(digits),
+        }
+        digits.clear();
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_plurals_by_language() {
+        assert_eq!(number(Lang::En, 130_000_000), "130\u{a0}000\u{a0}000");
+        assert_eq!(number(Lang::It, 130_000_000), "130.000.000");
+        assert_eq!(number(Lang::It, 999), "999");
+        assert_eq!(number(Lang::En, 1000), "1\u{a0}000");
+        assert_eq!(count(Lang::En, 1, "member", "members"), "1 member");
+        assert_eq!(count(Lang::It, 12_345, "triple", "triple"), "12.345 triple");
+        assert_eq!(
+            numbers_in(Lang::It, "8 of 130000000, 1234"),
+            "8 of 130.000.000, 1.234"
+        );
+        assert_eq!(decimal(Lang::It, 1.25), "1,2");
     }
 }

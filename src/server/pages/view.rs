@@ -218,20 +218,20 @@ pub(crate) fn term_label(
     }
 }
 
-/// A human-readable byte count: `12 345 678` → `11.8 MiB`.
-pub(crate) fn human_size(bytes: usize) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut size = bytes as f64;
+/// A byte count in KiB, MiB or GiB (bytes below 1 KiB), with the language's decimal mark:
+/// `108.6 KiB`, `108,6 KiB`.
+pub fn human_size_in(bytes: u64, lang: Lang) -> String {
+    const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut size = bytes as f64 / 1024.0;
     let mut unit = 0;
     while size >= 1024.0 && unit < UNITS.len() - 1 {
         size /= 1024.0;
         unit += 1;
     }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{size:.1} {}", UNITS[unit])
-    }
+    format!("{} {}", super::text::decimal(lang, size), UNITS[unit])
 }
 
 /// A SPARQL JSON results document as a table: variables, then rows of cells.
@@ -331,7 +331,9 @@ mod tests {
 
     #[test]
     fn sizes() {
-        assert_eq!(human_size(512), "512 B");
-        assert_eq!(human_size(2048), "2.0 KiB");
+        assert_eq!(human_size_in(512, Lang::En), "512 B");
+        assert_eq!(human_size_in(2048, Lang::En), "2.0 KiB");
+        assert_eq!(human_size_in(111_206, Lang::It), "108,6 KiB");
+        assert_eq!(human_size_in(5 << 20, Lang::En), "5.0 MiB");
     }
 }
