@@ -433,6 +433,14 @@ pub fn described_page(
                     other_lang: false,
                 }
             }
+            // a quoted triple (RDF 1.2, when a dependency enables it): the catalog has none
+            #[allow(unreachable_patterns)]
+            other => Value {
+                text: other.to_string(),
+                href: None,
+                lang: None,
+                other_lang: false,
+            },
         }
     };
     let mut order: Vec<&String> = by_subject.keys().collect();
