@@ -6,9 +6,10 @@
 #[cfg(feature = "rocksdb")]
 mod on_disk {
     use crate::serve::{TestServer, get};
+    use reti::build::BuildError;
     use reti::rdf::Base;
     use reti::server::Settings;
-    use reti::store::{BuildError, Dataset};
+    use reti::store::Dataset;
     use std::path::{Path, PathBuf};
 
     const BASE: &str = "http://reti.test/";
