@@ -249,6 +249,22 @@ impl Remote {
         rows(self.run(query, Form::Tabular)?)
     }
 
+    /// The text and the dataset parameters of a client's query sent to the store: the parsed
+    /// query written back (relative IRIs are already resolved against this front end's base,
+    /// not the store's), and without a dataset of its own, reti's graphs as its dataset.
+    fn request(
+        &self,
+        query: &spargebra::Query,
+        dataset: Option<&QueryDataset>,
+    ) -> (String, Vec<(&'static str, String)>) {
+        let params = self.client_dataset(query, dataset);
+        let text = match dataset {
+            Some(_) => query.to_string(),
+            None => self.for_store(query),
+        };
+        (text, params)
+    }
+
     /// The protocol parameters of a client's query: the dataset it asked for (`dataset`, from
     /// `default-graph-uri`/`named-graph-uri`; what it leaves out is reti's), none when the
     /// query names its own with `FROM`/`FROM NAMED`, else reti's.
@@ -484,15 +500,9 @@ impl Backend {
         match self {
             Self::Local(d) => Ok(d.evaluate(evaluator, query, dataset)?),
             Self::Remote(r) => {
-                let params = r.client_dataset(&query, dataset.as_ref());
+                let (text, params) = r.request(&query, dataset.as_ref());
                 let params: Vec<(&str, &str)> =
                     params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                // the parsed query, written back: relative IRIs are already resolved against
-                // this front end's base, not the store's
-                let text = match &dataset {
-                    Some(_) => query.to_string(),
-                    None => r.for_store(&query),
-                };
                 Ok(r.endpoint.query(&text, Form::of(&query), &params)?)
             }
         }
@@ -516,13 +526,9 @@ impl Backend {
                 dataset,
             )?),
             Self::Remote(r) => {
-                let params = r.client_dataset(&query, dataset.as_ref());
+                let (text, params) = r.request(&query, dataset.as_ref());
                 let params: Vec<(&str, &str)> =
                     params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let text = match &dataset {
-                    Some(_) => query.to_string(),
-                    None => r.for_store(&query),
-                };
                 r.endpoint
                     .query_until(&text, Form::of(&query), &params, cancel)?
                     .ok_or(BackendError::Query(QueryError::Evaluation(
